@@ -1,0 +1,85 @@
+"""Segments: named groups of contacts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .contacts import Contact
+
+__all__ = ["Segment", "SegmentMembership"]
+
+
+class Segment(models.Model):
+    """A named group of contacts that links are generated for.
+
+    Read membership only through :meth:`get_contacts`: rule-based segments
+    will compute it differently without any caller changing.
+    """
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    contacts = models.ManyToManyField(
+        Contact,
+        through="SegmentMembership",
+        related_name="segments",
+        blank=True,
+        verbose_name=_("members"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_contacts(self) -> models.QuerySet[Contact]:
+        """Return the segment's members as a queryset of contacts."""
+        return Contact.objects.filter(segment_memberships__segment_id=self.pk)
+
+    def add_contacts(self, contacts: models.QuerySet[Contact] | list[Contact]) -> int:
+        """Add contacts to the segment, ignoring those already in it; return how many."""
+        ids = (
+            contacts.values_list("pk", flat=True)
+            if isinstance(contacts, models.QuerySet)
+            else [contact.pk for contact in contacts]
+        )
+        before = SegmentMembership.objects.filter(segment=self).count()
+        SegmentMembership.objects.bulk_create(
+            [SegmentMembership(segment=self, contact_id=pk) for pk in ids],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        return SegmentMembership.objects.filter(segment=self).count() - before
+
+
+class SegmentMembership(models.Model):
+    """One contact's membership of one segment."""
+
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("segment")
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.CASCADE,
+        related_name="segment_memberships",
+        verbose_name=_("contact"),
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("segment membership")
+        verbose_name_plural = _("segment memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "contact"],
+                name="wagtail_personal_links_membership_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} in {self.segment}"
