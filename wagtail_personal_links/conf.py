@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # Signing keys, newest first. ``None`` derives them from SECRET_KEY and
     # SECRET_KEY_FALLBACKS, so rotating SECRET_KEY keeps old links valid.
     "SIGNING_KEYS": None,
+    # The path segment of personal link URLs: https://example.com/<URL_PREFIX>/<token>
+    "URL_PREFIX": "pl",
     # Days until a link expires when the editor gives no date; None: no expiry.
     "DEFAULT_EXPIRY_DAYS": None,
     # Batches with more contacts than this are generated as a background task.
@@ -59,8 +61,15 @@ def _signing_keys(name: str, value: Any) -> list[str] | None:
     return list(value)
 
 
+def _url_prefix(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip("/") or "/" in value.strip("/"):
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be one URL path segment, like 'pl'.")
+    return value.strip("/")
+
+
 VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
+    "URL_PREFIX": _url_prefix,
     "DEFAULT_EXPIRY_DAYS": _optional_positive_int,
     "BACKGROUND_THRESHOLD": _positive_int,
     "IMPORT_MAX_ROWS": _positive_int,

@@ -121,6 +121,11 @@ class Contact(models.Model):
         name = self.full_name
         return f"{name} <{self.email}>" if name else self.email
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalize_email(self.email)
+        self.external_id = (self.external_id or "").strip() or None
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -143,8 +148,3 @@ class Contact(models.Model):
                     },
                     code="duplicate_email",
                 )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email = normalize_email(self.email)
-        self.external_id = (self.external_id or "").strip() or None
-        super().save(*args, **kwargs)

@@ -90,7 +90,12 @@ class Command(BaseCommand):
             )
         Site.objects.update_or_create(
             is_default_site=True,
-            defaults={"root_page": home, "hostname": "localhost", "site_name": "Demo"},
+            defaults={
+                "root_page": home,
+                "hostname": os.environ.get("DEMO_HOST", "127.0.0.1"),
+                "port": int(os.environ.get("DEMO_PORT", "8000")),
+                "site_name": "Personal links demo",
+            },
         )
         return home
 
@@ -106,13 +111,21 @@ class Command(BaseCommand):
                 thank_you_text="<p>Thank you! Your answer has been recorded.</p>",
             )
         )
+        satisfaction = "Very satisfied,Satisfied,Neutral,Dissatisfied,Very dissatisfied"
         fields = [
-            ("How likely are you to recommend us to a friend?", "dropdown", "0,1,2,3,4,5,6,7,8,9,10"),
-            ("How satisfied are you with our support?", "radio",
-             "Very satisfied,Satisfied,Neutral,Dissatisfied,Very dissatisfied"),
-            ("Which features do you use?", "checkboxes", "Reports,Exports,Integrations,Mobile app"),
+            (
+                "How likely are you to recommend us to a friend?",
+                "dropdown",
+                "0,1,2,3,4,5,6,7,8,9,10",
+            ),
+            ("How satisfied are you with our support?", "radio", satisfaction),
+            (
+                "Which features do you use?",
+                "checkboxes",
+                "Reports,Exports,Integrations,Mobile app",
+            ),
             ("What should we improve?", "multiline", ""),
-        ]  # fmt: skip
+        ]
         for order, (label, field_type, choices) in enumerate(fields):
             SurveyFormField.objects.create(
                 page=survey,
