@@ -71,3 +71,10 @@ def segment(db, contact):
 @pytest.fixture
 def root_page(db):
     return Page.get_first_root_node()
+
+
+@pytest.fixture(autouse=True)
+def _survey_pages_take_links(monkeypatch):
+    from home.models import SurveyPage
+
+    monkeypatch.setattr(SurveyPage, "personal_links_enabled", True, raising=False)
