@@ -43,7 +43,7 @@ LINK_COLUMNS = (
     "Expires At",
 )
 STATUS_COLUMN = "Status"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = frozenset("=+-@\t\r")
 CHUNK_SIZE = 2_000
 
 
@@ -60,7 +60,7 @@ class LinkStatus:
 def escape_cell(value: Any) -> str:
     """Return ``value`` as text that spreadsheet programs will not run as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if text[:1] in FORMULA_PREFIXES else text
 
 
 class _Echo:
@@ -72,7 +72,10 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """Yield each row as one RFC 4180 CSV line, every cell escaped against formulas."""
     writer = csv.writer(_Echo())
     for row in rows:
-        yield writer.writerow([escape_cell(cell) for cell in row])
+        # Only text can hold a formula; numbers and None are written as they are.
+        yield writer.writerow(
+            [escape_cell(cell) if isinstance(cell, str) else cell for cell in row]
+        )
 
 
 def site_root_url(page: Page) -> str:
@@ -84,8 +87,12 @@ def site_root_url(page: Page) -> str:
 
 def link_url(root_url: str, public_id: str, expires_at: datetime.datetime | None) -> str:
     """Return the personal link URL for a link's public id."""
-    prefix = personal_links_settings.URL_PREFIX
-    return f"{root_url}/{prefix}/{tokens.sign(public_id, expires_at)}"
+    return f"{link_url_prefix(root_url)}{tokens.sign(public_id, expires_at)}"
+
+
+def link_url_prefix(root_url: str) -> str:
+    """Return what every link URL under ``root_url`` starts with, up to the token."""
+    return f"{root_url}/{personal_links_settings.URL_PREFIX}/"
 
 
 def link_status(
@@ -106,6 +113,16 @@ def link_status(
     return str(LinkStatus.STARTED if opened_at is not None else LinkStatus.NOT_STARTED)
 
 
+CONTACT_FIELDS = (
+    "contact_id",
+    "contact__external_id",
+    "contact__first_name",
+    "contact__last_name",
+    "contact__email",
+)
+STATE_FIELDS = ("opened_at", "submitted_at", "revoked_at")
+
+
 def link_rows(
     batch: LinkBatch,
     *,
@@ -114,23 +131,24 @@ def link_rows(
     root_url: str | None = None,
 ) -> Iterator[list[Any]]:
     """Yield the header and one row per link of ``batch``, in the order links were made."""
-    root_url = site_root_url(batch.page) if root_url is None else root_url
+    prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
+    sign = tokens.signer()
     yield [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
     if non_responders_only:
         links = links.filter(submitted_at__isnull=True)
-    fields = ("public_id", "expires_at", "opened_at", "submitted_at", "revoked_at")
-    contact_fields = ("contact_id", "contact__external_id", "contact__first_name")
-    contact_fields += ("contact__last_name", "contact__email")
-    now = timezone.now()
-    for row in links.values_list(*fields, *contact_fields).iterator(chunk_size=CHUNK_SIZE):
-        public_id, expires_at, opened_at, submitted_at, revoked_at, *contact = row
-        out = [*contact, link_url(root_url, public_id, expires_at), _iso(expires_at)]
+    fields = ("public_id", *CONTACT_FIELDS, *(STATE_FIELDS if with_status else ()))
+    # Links carry their batch's expiry; reading it from the batch spares a
+    # datetime conversion per row.
+    expires_at, expires_text, now = batch.expires_at, _iso(batch.expires_at), timezone.now()
+    for public_id, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
+        row = [*values[:5], prefix + sign(public_id, expires_at), expires_text]
         if with_status:
-            state = {"opened_at": opened_at, "submitted_at": submitted_at}
-            state |= {"revoked_at": revoked_at or batch.revoked_at, "expires_at": expires_at}
-            out.append(link_status(**state, now=now))
-        yield out
+            opened_at, submitted_at, revoked_at = values[5:]
+            row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,
+                                   revoked_at=revoked_at or batch.revoked_at,
+                                   expires_at=expires_at, now=now))  # fmt: skip
+        yield row
 
 
 def _iso(moment: datetime.datetime | None) -> str:

@@ -22,7 +22,7 @@ from wagtail.models import Page
 
 from .conf import personal_links_settings
 from .models import Contact, LinkBatch, PersonalLink
-from .models.links import new_public_id
+from .models.links import new_public_ids
 
 __all__ = [
     "MAX_EXPIRATION_DAYS",
@@ -165,7 +165,10 @@ def insert_links(
     count = 0
     with connection.cursor() as cursor:
         while chunk := list(islice(ids, chunk_size)):
-            cursor.executemany(sql, [(new_public_id(), batch.pk, pk, expires_at) for pk in chunk])
+            rows = zip(new_public_ids(len(chunk)), chunk, strict=True)
+            cursor.executemany(
+                sql, [(public_id, batch.pk, pk, expires_at) for public_id, pk in rows]
+            )
             count += len(chunk)
     return count
 
