@@ -19,7 +19,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	DEMO_HOST=$(HOST) DEMO_PORT=$(PORT) $(MANAGE) seed_demo
 	@echo
 	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
 	@echo "  Login:  admin / $${DEMO_ADMIN_PASSWORD:-changeme}"
