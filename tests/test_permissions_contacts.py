@@ -71,7 +71,7 @@ VIEWABLE = {
 
 
 def page_url(route: str, takes_pk: bool, query: str, contact, segment) -> str:
-    target = segment if route.startswith(SEGMENT) else contact
+    target = segment if "_segment:" in route else contact
     if route.startswith("bulk:"):
         action = route.removeprefix("bulk:")
         path = reverse("wagtail_bulk_action", args=["wagtail_personal_links", "contact", action])

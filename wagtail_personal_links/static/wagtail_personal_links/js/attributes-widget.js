@@ -4,10 +4,14 @@
     static targets = ['rows', 'template'];
 
     add() {
-      const row = this.templateTarget.content.firstElementChild.cloneNode(true);
-      this.rowsTarget.append(row);
+      // Reuse a blank last row (the form always offers one) before adding another.
+      let row = this.rowsTarget.lastElementChild;
+      if (!row || [...row.querySelectorAll('input')].some((input) => input.value)) {
+        row = this.templateTarget.content.firstElementChild.cloneNode(true);
+        this.rowsTarget.append(row);
+        this.changed();
+      }
       row.querySelector('input').focus();
-      this.changed();
     }
 
     remove(event) {
