@@ -239,3 +239,18 @@ def test_listing_sorts_by_member_count(editor_client, segment):
     response = editor_client.get(url("list"), {"ordering": "-member_count"})
 
     assert [row.name for row in response.context["object_list"]] == ["Large", "Pioneers", "Empty"]
+
+
+def test_bulk_actions_are_recorded_in_the_segment_history(editor_client, segment, contact):
+    newcomers = contacts(2)
+    query = "".join(f"&id={c.pk}" for c in newcomers)
+    editor_client.post(bulk_url("add_to_segment") + "?" + query[1:], {"segment": segment.pk})
+    editor_client.post(
+        bulk_url("remove_from_segment") + f"?id={contact.pk}", {"segment": segment.pk}
+    )
+
+    response = editor_client.get(url("history", segment.pk))
+
+    html = response.content.decode()
+    assert "Added 2 contacts" in html
+    assert "Removed 1 contact" in html

@@ -29,6 +29,14 @@ def format_attribute_value(value: Any) -> str:
     return str(value)
 
 
+def repeated(data: Any, key: str) -> list[str]:
+    """Return every value submitted under ``key``, from a QueryDict or a plain dict."""
+    if hasattr(data, "getlist"):
+        return data.getlist(key)
+    value = data.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
 class AttributesWidget(forms.Widget):
     """Edit a JSON object as rows of key and value inputs.
 
@@ -36,6 +44,7 @@ class AttributesWidget(forms.Widget):
     and gives the field the rows as ``(key, value)`` pairs, so that a form with
     errors shows exactly what the editor typed. One blank row is always offered,
     so the widget works without JavaScript; the script adds and removes rows.
+    The first key input carries the widget's id, for the field's label.
     """
 
     template_name = "wagtail_personal_links/admin/widgets/attributes.html"
@@ -52,17 +61,13 @@ class AttributesWidget(forms.Widget):
         return [*rows, ("", "")]
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[tuple[str, str]]:
-        keys = data.getlist(f"{name}-key") if hasattr(data, "getlist") else []
-        values = data.getlist(f"{name}-value") if hasattr(data, "getlist") else []
+        keys = repeated(data, f"{name}-key")
+        values = repeated(data, f"{name}-value")
         values += [""] * (len(keys) - len(values))
         return list(zip(keys, values, strict=False))
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return f"{name}-key" not in data
-
-    def id_for_label(self, id_: str) -> str:
-        # The label points at the first key input, which carries the widget's id.
-        return id_
 
 
 class ContactChooserModal(AdminSnippetChooser):

@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
@@ -19,7 +20,38 @@ from ..models import Contact, Segment
 from .contacts import ContactFilterSet, contacts_matching
 from .segments import can_list_contacts
 
-__all__ = ["AddToSegmentBulkAction", "RemoveFromSegmentBulkAction"]
+__all__ = [
+    "AddToSegmentBulkAction",
+    "MembersAddedFormatter",
+    "MembersRemovedFormatter",
+    "RemoveFromSegmentBulkAction",
+]
+
+
+class MembersAddedFormatter(LogFormatter):
+    """The segment history line for contacts added by the bulk action."""
+
+    action = "wagtail_personal_links.segment.add_contacts"
+    label = _("Add contacts to segment")
+
+    def format_message(self, log_entry: Any) -> str:
+        count = log_entry.data.get("count", 0)
+        return ngettext("Added %(count)s contact", "Added %(count)s contacts", count) % {
+            "count": count
+        }
+
+
+class MembersRemovedFormatter(LogFormatter):
+    """The segment history line for contacts removed by the bulk action."""
+
+    action = "wagtail_personal_links.segment.remove_contacts"
+    label = _("Remove contacts from segment")
+
+    def format_message(self, log_entry: Any) -> str:
+        count = log_entry.data.get("count", 0)
+        return ngettext("Removed %(count)s contact", "Removed %(count)s contacts", count) % {
+            "count": count
+        }
 
 
 class SegmentMembershipBulkAction(SnippetBulkAction):
@@ -36,6 +68,7 @@ class SegmentMembershipBulkAction(SnippetBulkAction):
     submit_label = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Membership is part of the segment; seeing the contacts needs a contact permission.
         segments = policy_registry.get_by_type(Segment)
         if not (
             can_list_contacts(request.user)
@@ -72,6 +105,7 @@ class SegmentMembershipBulkAction(SnippetBulkAction):
         return self.selected_contacts, {"items_with_no_access": []}
 
     def annotate_items(self, items: QuerySet[Contact]) -> QuerySet[Contact]:
+        # Only the confirmation page lists items; the action gets the whole queryset.
         return items[: self.preview_size]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -96,8 +130,12 @@ class AddToSegmentBulkAction(SegmentMembershipBulkAction):
     submit_label = _("Add to segment")
 
     @classmethod
-    def execute_action(cls, objects: QuerySet[Contact], segment: Segment, **kwargs: Any):
-        return segment.add_contacts(objects), 0
+    def execute_action(
+        cls, objects: QuerySet[Contact], segment: Segment, **kwargs: Any
+    ) -> tuple[int, int]:
+        added = segment.add_contacts(objects)
+        log(segment, MembersAddedFormatter.action, data={"count": added})
+        return added, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
         return ngettext(
@@ -115,8 +153,12 @@ class RemoveFromSegmentBulkAction(SegmentMembershipBulkAction):
     submit_label = _("Remove from segment")
 
     @classmethod
-    def execute_action(cls, objects: QuerySet[Contact], segment: Segment, **kwargs: Any):
-        return segment.remove_contacts(objects), 0
+    def execute_action(
+        cls, objects: QuerySet[Contact], segment: Segment, **kwargs: Any
+    ) -> tuple[int, int]:
+        removed = segment.remove_contacts(objects)
+        log(segment, MembersRemovedFormatter.action, data={"count": removed})
+        return removed, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
         return ngettext(
