@@ -1,12 +1,21 @@
-"""System checks for the plugin's configuration."""
+"""System checks for the plugin's configuration, each with a hint to fix it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core import checks
+from wagtail.models import get_page_models
 
 from .conf import DEFAULTS, personal_links_settings
+
+__all__ = [
+    "check_import_export_installed",
+    "check_middleware",
+    "check_settings",
+    "invitation_only_page_models",
+]
 
 
 @checks.register()
@@ -25,3 +34,62 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 )
             )
     return errors
+
+
+MIDDLEWARE_PATH = "wagtail_personal_links.middleware.PersonalLinkMiddleware"
+SESSION_MIDDLEWARE_PATH = "django.contrib.sessions.middleware.SessionMiddleware"
+
+
+@checks.register()
+def check_import_export_installed(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Report that django-import-export, which contact import and export use, is not installed."""
+    # Read the setting rather than the app registry, so that the check also
+    # runs (and can be tested) without reloading every app.
+    if any(app.partition(".")[0] == "import_export" for app in settings.INSTALLED_APPS):
+        return []
+    return [
+        checks.Error(
+            "wagtail_personal_links needs django-import-export's app, 'import_export'.",
+            hint="Add 'import_export' to INSTALLED_APPS; importing and exporting contacts use "
+            "its forms and templates.",
+            id="wagtail_personal_links.E002",
+        )
+    ]
+
+
+def invitation_only_page_models() -> list[type]:
+    """Return the page models that use the invitation-only gate of PersonalLinksFormMixin."""
+    return [
+        model for model in get_page_models() if hasattr(model, "personal_links_invitation_only")
+    ]
+
+
+@checks.register()
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Report a missing or misplaced PersonalLinkMiddleware while pages rely on it."""
+    pages = invitation_only_page_models()
+    if not pages:
+        return []
+    names = ", ".join(sorted(model._meta.label for model in pages))
+    middleware = list(settings.MIDDLEWARE)
+    if MIDDLEWARE_PATH not in middleware:
+        return [
+            checks.Error(
+                f"{names} use invitation-only personal links, but {MIDDLEWARE_PATH} is not "
+                "in MIDDLEWARE, so no link can be opened.",
+                hint=f"Add '{MIDDLEWARE_PATH}' to MIDDLEWARE, after '{SESSION_MIDDLEWARE_PATH}'.",
+                id="wagtail_personal_links.E003",
+            )
+        ]
+    if SESSION_MIDDLEWARE_PATH not in middleware[: middleware.index(MIDDLEWARE_PATH)]:
+        return [
+            checks.Error(
+                f"{MIDDLEWARE_PATH} must come after {SESSION_MIDDLEWARE_PATH} in MIDDLEWARE: "
+                "it keeps the opened link in the session.",
+                hint=f"Move '{MIDDLEWARE_PATH}' below '{SESSION_MIDDLEWARE_PATH}'.",
+                id="wagtail_personal_links.E004",
+            )
+        ]
+    return []

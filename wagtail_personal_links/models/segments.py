@@ -56,6 +56,16 @@ class Segment(models.Model):
         )
         return SegmentMembership.objects.filter(segment=self).count() - before
 
+    def remove_contacts(self, contacts: models.QuerySet[Contact] | list[Contact]) -> int:
+        """Remove contacts from the segment, ignoring those not in it; return how many."""
+        ids = (
+            contacts.values("pk")
+            if isinstance(contacts, models.QuerySet)
+            else [contact.pk for contact in contacts]
+        )
+        removed, _ = SegmentMembership.objects.filter(segment=self, contact__in=ids).delete()
+        return removed
+
 
 class SegmentMembership(models.Model):
     """One contact's membership of one segment."""

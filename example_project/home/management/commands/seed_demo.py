@@ -69,7 +69,7 @@ class Command(BaseCommand):
         self.ensure_admin()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: survey at {survey.url_path!r}, {created} contacts created, "
+                f"Demo ready: survey at {survey.get_full_url()}, {created} contacts created, "
                 f"{added} added to “{segment.name}”."
             )
         )

@@ -1,0 +1,69 @@
+"""System checks: each misconfiguration is reported with its id and a hint."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import checks
+from django.test import override_settings
+
+from home.models import SurveyPage
+
+SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+GATE = "wagtail_personal_links.middleware.PersonalLinkMiddleware"
+COMMON = "django.middleware.common.CommonMiddleware"
+
+
+def plugin_messages() -> dict[str, checks.CheckMessage]:
+    return {
+        message.id: message
+        for message in checks.run_checks()
+        if message.id.startswith("wagtail_personal_links.")
+    }
+
+
+@pytest.fixture
+def gated_survey_pages(monkeypatch):
+    """Survey pages that use the invitation-only gate of PersonalLinksFormMixin."""
+    monkeypatch.setattr(SurveyPage, "personal_links_invitation_only", True, raising=False)
+
+
+def test_example_project_passes_every_check():
+    assert plugin_messages() == {}
+
+
+@override_settings(PERSONAL_LINKS_URL_PREFIX="a/b")
+def test_bad_setting_is_reported():
+    message = plugin_messages()["wagtail_personal_links.E001"]
+
+    assert "PERSONAL_LINKS_URL_PREFIX" in message.msg
+
+
+def test_missing_import_export_app_is_reported(monkeypatch):
+    # Patched without override_settings, which would reload every app.
+    apps = [app for app in django_settings.INSTALLED_APPS if app != "import_export"]
+    monkeypatch.setattr(django_settings, "INSTALLED_APPS", apps)
+
+    message = plugin_messages()["wagtail_personal_links.E002"]
+
+    assert "'import_export'" in message.hint
+
+
+@override_settings(MIDDLEWARE=[SESSIONS, COMMON])
+def test_missing_middleware_is_reported_while_pages_use_the_gate(gated_survey_pages):
+    message = plugin_messages()["wagtail_personal_links.E003"]
+
+    assert "home.SurveyPage" in message.msg
+    assert message.hint == f"Add '{GATE}' to MIDDLEWARE, after '{SESSIONS}'."
+
+
+@override_settings(MIDDLEWARE=[GATE, SESSIONS, COMMON])
+def test_middleware_before_sessions_is_reported(gated_survey_pages):
+    message = plugin_messages()["wagtail_personal_links.E004"]
+
+    assert message.hint == f"Move '{GATE}' below '{SESSIONS}'."
+
+
+@override_settings(MIDDLEWARE=[SESSIONS, COMMON, GATE])
+def test_middleware_after_sessions_passes(gated_survey_pages):
+    assert plugin_messages() == {}

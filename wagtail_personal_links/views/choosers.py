@@ -1,0 +1,106 @@
+"""Choosers for contacts and segments: permission-checked; contacts are searchable by segment."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.snippets.views import chooser
+
+from ..models import Contact, Segment
+from .contacts import contacts_matching
+
+__all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet"]
+
+
+class ChooserPermissionMixin(PermissionCheckedMixin):
+    """Let only users with some permission on the model see its items in a chooser.
+
+    Wagtail's snippet choosers are open to every admin user; contacts are
+    personal data, and a segment's name can say a lot about its members.
+    """
+
+    any_permission_required = ["add", "change", "delete", "view"]
+
+
+class ChooseView(ChooserPermissionMixin, chooser.ChooseView):
+    pass
+
+
+class ChooseResultsView(ChooserPermissionMixin, chooser.ChooseResultsView):
+    pass
+
+
+class ChosenView(ChooserPermissionMixin, chooser.SnippetChosenView):
+    pass
+
+
+class ChosenMultipleView(ChooserPermissionMixin, chooser.SnippetChosenMultipleView):
+    pass
+
+
+class PermissionCheckedChooserViewSet(chooser.SnippetChooserViewSet):
+    """Wagtail's snippet chooser, for users with a permission on the model."""
+
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+
+
+class ContactSearchForm(BaseFilterForm):
+    """Search contacts by email, names and Custom ID."""
+
+    q = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Search")}),
+    )
+
+    def filter(self, objects: QuerySet[Contact]) -> QuerySet[Contact]:
+        objects = super().filter(objects)
+        if query := self.cleaned_data.get("q"):
+            self.is_searching, self.search_query = True, query
+            objects = objects.filter(contacts_matching(query))
+        return objects
+
+
+class ContactListMixin:
+    """List contacts to choose from: searchable, only the members of ``?segment=<id>`` if given."""
+
+    filter_form_class = ContactSearchForm
+
+    def get_object_list(self) -> QuerySet[Contact]:
+        contacts = super().get_object_list()
+        segment_id = self.request.GET.get("segment", "")
+        if segment_id:
+            if not segment_id.isdigit():
+                raise Http404
+            segment = get_object_or_404(Segment, pk=segment_id)
+            contacts = contacts.filter(pk__in=segment.get_contacts().values("pk"))
+        return contacts
+
+    @property
+    def columns(self) -> list[Column]:
+        return [*super().columns, Column("external_id", label=_("Custom ID"))]
+
+
+class ContactChooseView(ContactListMixin, ChooseView):
+    pass
+
+
+class ContactChooseResultsView(ContactListMixin, ChooseResultsView):
+    pass
+
+
+class ContactChooserViewSet(PermissionCheckedChooserViewSet):
+    """The contact chooser, which keeps its ``segment`` filter while searching and paging."""
+
+    preserve_url_parameters = ["multiple", "segment"]
+    choose_view_class = ContactChooseView
+    choose_results_view_class = ContactChooseResultsView

@@ -1,0 +1,82 @@
+"""The Segments listing's member count column and the segment inspect view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views.snippets import InspectView
+
+from ..forms import contacts_in_segment_url
+from ..models import Contact, Segment, SegmentMembership
+
+__all__ = [
+    "MemberCountColumn",
+    "SegmentInspectView",
+    "can_list_contacts",
+    "segments_with_member_count",
+]
+
+
+def segments_with_member_count() -> QuerySet[Segment]:
+    """Select segments annotated with ``member_count``.
+
+    The count is a subquery of the listing's own query, so a page of segments
+    costs one query however many rows it shows, and the paginator's total
+    does not touch the membership table at all.
+    """
+    members = (
+        SegmentMembership.objects.filter(segment=OuterRef("pk"))
+        .order_by()
+        .values("segment")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Segment.objects.annotate(member_count=Coalesce(Subquery(members), 0))
+
+
+def can_list_contacts(user: Any) -> bool:
+    """Tell whether ``user`` may open the Contacts listing."""
+    policy = policy_registry.get_by_type(Contact)
+    return policy.user_has_any_permission(user, ["add", "change", "delete", "view"])
+
+
+class MemberCountColumn(Column):
+    """A segment's member count, linked to its members in the Contacts listing."""
+
+    cell_template_name = "wagtail_personal_links/admin/segments/member_count_cell.html"
+
+    def get_cell_context_data(self, instance: Segment, parent_context: Any) -> dict[str, Any]:
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if request is not None and can_list_contacts(request.user):
+            context["members_url"] = contacts_in_segment_url(instance)
+        return context
+
+
+class SegmentMembers(Component):
+    """How many members a segment has, and where to see them."""
+
+    template_name = "wagtail_personal_links/admin/segments/members.html"
+
+    def __init__(self, segment: Segment, user: Any) -> None:
+        self.segment = segment
+        self.user = user
+
+    def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+        can_list = can_list_contacts(self.user)
+        return {
+            "count": self.segment.get_contacts().count(),
+            "members_url": contacts_in_segment_url(self.segment) if can_list else None,
+        }
+
+
+class SegmentInspectView(InspectView):
+    """Show a segment with its member count instead of every member."""
+
+    def get_contacts_display_value(self) -> Component:
+        return SegmentMembers(self.object, self.request.user)
