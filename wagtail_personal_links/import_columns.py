@@ -1,0 +1,165 @@
+"""Read the columns of a contact file: which header fills which contact field.
+
+Headers are matched without regard to case, spaces, underscores or hyphens, so
+"E-mail", "Email Address" and "email" all name the email. Every other column
+becomes an attribute of the contact, under a normalised key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from tablib import Dataset
+
+from .exports import escape_cell
+from .models.contacts import validate_attributes
+
+__all__ = [
+    "FIELD_ALIASES",
+    "Columns",
+    "ContactImportError",
+    "attribute_key",
+    "cell_text",
+    "cell_value",
+    "match_columns",
+    "render_value",
+]
+
+#: Contact field -> the other spellings its column may have.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "email": ("Email", "E-mail", "Email Address"),
+    "external_id": ("Custom ID", "userId", "User ID", "ExternalDataReference", "External ID"),
+    "first_name": ("FirstName", "First Name"),
+    "last_name": ("LastName", "Last Name"),
+}
+
+_IGNORED_IN_HEADERS = re.compile(r"[\s_\-\ufeff]+")
+
+
+def _compact(header: str) -> str:
+    return _IGNORED_IN_HEADERS.sub("", header).lower()
+
+
+_FIELD_BY_ALIAS = {
+    _compact(alias): field
+    for field, aliases in FIELD_ALIASES.items()
+    for alias in (field, *aliases)
+}
+
+
+class ContactImportError(Exception):
+    """A file that cannot be imported at all, with the reasons as readable lines."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+    def __repr__(self) -> str:
+        # django-import-export's import command prints repr() of base errors.
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each contact field and attribute is in a file: name or key -> header."""
+
+    fields: dict[str, str]
+    attributes: dict[str, str]
+
+    def label(self, name: str) -> str:
+        """Return the header of the column that fills ``name``, as the file spells it."""
+        header = self.fields.get(name) or self.attributes.get(name) or name
+        return header.lstrip("\ufeff").strip()
+
+
+def attribute_key(header: str) -> str:
+    """Return the attribute key a column header becomes: "Plan Tier" -> "plan_tier"."""
+    # casefold() spells ß as ss; NFKD splits accents off letters, to be dropped.
+    folded = unicodedata.normalize("NFKD", header.casefold())
+    return re.sub(r"[^a-z0-9]+", "_", folded.encode("ascii", "ignore").decode()).strip("_")
+
+
+def match_columns(dataset: Dataset) -> Columns:
+    """Map the dataset's headers to contact fields and attribute keys.
+
+    Raise :class:`ContactImportError` listing every header problem at once.
+    """
+    fields: dict[str, str] = {}
+    attributes: dict[str, str] = {}
+    problems = []
+    for index, raw in enumerate(dataset.headers or []):
+        header = cell_text(raw)
+        if not header:
+            if any(cell_text(cell) for cell in dataset.get_col(index)):
+                problems.append(
+                    _("Column %(number)d has values but no header.") % {"number": index + 1}
+                )
+            continue
+        field = _FIELD_BY_ALIAS.get(_compact(header))
+        name = field or attribute_key(header)
+        taken = fields if field else attributes
+        if name in taken:
+            problems.append(
+                _("The columns “%(first)s” and “%(second)s” both fill “%(name)s”; keep one.")
+                % {"first": cell_text(taken[name]), "second": header, "name": name}
+            )
+            continue
+        if not field:
+            try:
+                validate_attributes({name: None})
+            except ValidationError as error:
+                problems.append(
+                    _("Column “%(header)s”: %(message)s")
+                    % {"header": header, "message": error.messages[0]}
+                )
+                continue
+        taken[name] = raw
+    if "email" not in fields:
+        problems.insert(0, _("The file has no email column. Name one column “Email”."))
+    if problems:
+        raise ContactImportError(problems)
+    return Columns(fields=fields, attributes=attributes)
+
+
+def cell_text(value: Any) -> str:
+    """Return a cell as stripped text, the way it reads in a spreadsheet."""
+    value = cell_value(value)
+    if value is None:
+        return ""
+    return render_value(value)
+
+
+def cell_value(value: Any) -> str | int | float | bool | None:
+    """Return a cell as a JSON scalar: text stays text, numbers and booleans stay so.
+
+    Text loses the apostrophe that exports put before formula-like cells.
+    Empty cells are ``None``.
+    """
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    text = str(value).strip()
+    # Undo exactly what escape_cell() does on export, so files round-trip.
+    if text[:1] == "'" and escape_cell(text[1:]) != text[1:]:
+        text = text[1:]
+    return text or None
+
+
+def render_value(value: Any) -> str:
+    """Return an attribute value as the text a file holds for it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
