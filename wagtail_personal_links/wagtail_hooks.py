@@ -1,9 +1,12 @@
 """Registration only: viewsets, URLs, buttons, permissions and log actions."""
 
+from django.urls import include, path
 from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
 
+from .importing import LOG_ACTION, ContactImportLogFormatter
+from .views import imports
 from .views.bulk_actions import (
     AddToSegmentBulkAction,
     MembersAddedFormatter,
@@ -22,3 +25,25 @@ hooks.register("register_bulk_action", RemoveFromSegmentBulkAction)
 def register_segment_membership_log_actions(actions: LogActionRegistry) -> None:
     for formatter in (MembersAddedFormatter, MembersRemovedFormatter):
         actions.register_action(formatter.action)(formatter)
+
+
+# Contact import: its admin URLs and its log action.
+
+
+@hooks.register("register_admin_urls")
+def register_contact_import_urls() -> list:
+    urls = [
+        path("", imports.UploadView.as_view(), name="upload"),
+        path("confirm/", imports.ConfirmView.as_view(), name="confirm"),
+        path("cancel/", imports.CancelView.as_view(), name="cancel"),
+        path("invalid-rows/", imports.InvalidRowsView.as_view(), name="invalid_rows"),
+        path("summary/<int:pk>/", imports.SummaryView.as_view(), name="summary"),
+    ]
+    return [
+        path("personal-links/import-contacts/", include((urls, "wagtail_personal_links_import")))
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_contact_import_log_action(actions: LogActionRegistry) -> None:
+    actions.register_action(LOG_ACTION)(ContactImportLogFormatter)

@@ -17,6 +17,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 from ..exports import escape_cell
 from ..models import Contact, Segment
 from ..widgets import format_attribute_value
+from .imports import ImportContactsButtonMixin
 
 __all__ = [
     "SEARCH_FIELDS",
@@ -65,8 +66,8 @@ class ContactFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=segment.get_contacts().values("pk"))
 
 
-class ContactIndexView(IndexView):
-    """The Contacts listing.
+class ContactIndexView(ImportContactsButtonMixin, IndexView):
+    """The Contacts listing, with an "Import contacts" button for those who may import.
 
     Its CSV export escapes text that a spreadsheet would run as a formula:
     contact data often comes from outside, and the export is opened in Excel.

@@ -1,0 +1,185 @@
+"""Uploaded contact files: tell their format, read their rows, keep them between steps.
+
+Uploads wait in django-import-export's temporary storage between the preview
+and the confirmation (``IMPORT_EXPORT_TMP_STORAGE_CLASS`` when set). By
+default they go to the system's temporary folder under a recognisable name,
+so that uploads nobody confirmed or cancelled are removed after a day.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import suppress
+from glob import glob
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.tmp_storages import BaseStorage, TempFolderStorage
+from tablib import Dataset, InvalidDimensions
+
+from .import_columns import ContactImportError
+
+__all__ = [
+    "ENCODING_CHOICES",
+    "FORMAT_CHOICES",
+    "UPLOAD_MAX_AGE",
+    "UploadStorage",
+    "read_dataset",
+    "read_upload",
+    "remove_upload",
+    "store_upload",
+]
+
+FORMAT_CHOICES = [
+    ("csv", gettext_lazy("CSV (comma, semicolon or tab separated)")),
+    ("tsv", gettext_lazy("TSV (tab separated)")),
+    ("xlsx", gettext_lazy("Excel workbook (.xlsx)")),
+]
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252"}
+ENCODING_CHOICES = [
+    ("utf-8", gettext_lazy("UTF-8, with or without a byte order mark")),
+    ("utf-16", gettext_lazy("UTF-16 (Excel “Unicode text”)")),
+    ("cp1252", gettext_lazy("Windows-1252 (Western European)")),
+]
+FORMAT_BY_EXTENSION = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx"}
+ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
+UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds
+
+
+def read_dataset(
+    data: bytes, file_name: str, file_format: str = "", encoding: str = "utf-8"
+) -> Dataset:
+    """Read the rows of an uploaded file; detect its format unless ``file_format`` is given.
+
+    Raise :class:`ContactImportError` with a readable message when it cannot be read.
+    """
+    file_format = file_format or detect_format(data, file_name)
+    if file_format == "xlsx":
+        return _read_workbook(data, file_name)
+    text = _decode(data, file_name, encoding)
+    delimiter = "\t" if file_format == "tsv" else guess_delimiter(text)
+    try:
+        return CSV().create_dataset(text, delimiter=delimiter)
+    except InvalidDimensions:
+        raise ContactImportError(
+            [_("A row of the file has more cells than its header row has columns.")]
+        ) from None
+
+
+def detect_format(data: bytes, file_name: str) -> str:
+    """Return "csv", "tsv" or "xlsx" from the file's content and extension."""
+    if data.startswith(ZIP_SIGNATURE):
+        return "xlsx"
+    extension = os.path.splitext(file_name)[1].lower()
+    if extension not in FORMAT_BY_EXTENSION:
+        raise ContactImportError(
+            [
+                _(
+                    "“%(name)s” is not a CSV, TSV or Excel (.xlsx) file. If it is one, "
+                    "choose its format."
+                )
+                % {"name": file_name}
+            ]
+        )
+    return FORMAT_BY_EXTENSION[extension]
+
+
+def guess_delimiter(text: str) -> str:
+    """Return the comma, semicolon or tab that the header line uses most."""
+    header = text.split("\n", 1)[0]
+    return max(",;\t", key=header.count)
+
+
+def _decode(data: bytes, file_name: str, encoding: str) -> str:
+    if b"\x00" in data[:8192] and not encoding.startswith("utf-16"):
+        raise ContactImportError(
+            [
+                _(
+                    "“%(name)s” is not a text file: it holds binary data. Upload a CSV, "
+                    "TSV or Excel (.xlsx) file."
+                )
+                % {"name": file_name}
+            ]
+        )
+    try:
+        # utf-8-sig reads files with and without the byte order mark Excel writes.
+        return data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as error:
+        raise ContactImportError(
+            [
+                _(
+                    "The file is not in the %(encoding)s encoding: byte 0x%(byte)02X on line "
+                    "%(line)d cannot be read. Choose the encoding it was saved in, such as "
+                    "Windows-1252."
+                )
+                % {
+                    "encoding": ENCODING_NAMES.get(encoding, encoding),
+                    "byte": data[error.start],
+                    "line": data[: error.start].count(b"\n") + 1,
+                }
+            ]
+        ) from None
+
+
+def _read_workbook(data: bytes, file_name: str) -> Dataset:
+    try:
+        return XLSX().create_dataset(data)
+    except Exception:  # openpyxl raises many kinds of error on a damaged workbook
+        raise ContactImportError(
+            [_("“%(name)s” could not be read as an Excel (.xlsx) workbook.") % {"name": file_name}]
+        ) from None
+
+
+class UploadStorage(TempFolderStorage):
+    """django-import-export's temporary-folder storage, under names old uploads are found by."""
+
+    prefix = "wagtail-personal-links-import-"
+
+    def save(self, data: bytes) -> None:
+        with tempfile.NamedTemporaryFile(prefix=self.prefix, delete=False) as file:
+            file.write(data)
+        self.name = os.path.basename(file.name)
+
+    @classmethod
+    def remove_old(cls, max_age: int = UPLOAD_MAX_AGE) -> None:
+        """Remove uploads older than ``max_age`` seconds."""
+        cutoff = time.time() - max_age
+        for path in glob(os.path.join(tempfile.gettempdir(), f"{cls.prefix}*")):
+            with suppress(FileNotFoundError):
+                if os.path.getmtime(path) < cutoff:
+                    os.remove(path)
+
+
+def _storage(name: str | None = None) -> BaseStorage:
+    storage_class = getattr(settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", None) or UploadStorage
+    if isinstance(storage_class, str):
+        storage_class = import_string(storage_class)
+    return storage_class(name=name, read_mode="rb")
+
+
+def store_upload(data: bytes) -> str:
+    """Keep ``data`` until the import is confirmed or cancelled; return its storage name."""
+    storage = _storage()
+    if isinstance(storage, UploadStorage):
+        storage.remove_old()
+    storage.save(data)
+    return storage.name
+
+
+def read_upload(name: str) -> bytes | None:
+    """Return a stored upload, or ``None`` when it is gone."""
+    try:
+        return _storage(name).read()
+    except FileNotFoundError:
+        return None
+
+
+def remove_upload(name: str) -> None:
+    """Remove a stored upload; one already gone is fine."""
+    with suppress(FileNotFoundError):
+        _storage(name).remove()

@@ -1,0 +1,154 @@
+"""Contact imports from the admin: a dry-run preview, then one confirmed transaction.
+
+The views only parse requests and render; what an import does, and what it
+reports, is decided here and in :class:`~wagtail_personal_links.resources.ContactResource`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.results import Result
+from tablib import Dataset
+from wagtail.log_actions import LogFormatter, log
+from wagtail.models import ModelLogEntry
+
+from .exports import csv_lines
+from .import_columns import ContactImportError
+from .models import Contact, Segment
+from .resources import ContactResource, InvalidRowsError, RowChanges
+
+__all__ = [
+    "LOG_ACTION",
+    "ContactImportLogFormatter",
+    "ImportReport",
+    "confirm_import",
+    "preview_import",
+]
+
+LOG_ACTION = "wagtail_personal_links.import_contacts"
+PREVIEW_ROWS = 20
+SEGMENT_CHUNK = 2_000
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do: counts, problems, and the rows it changes."""
+
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    invalid: int = 0
+    problems: list[str] = field(default_factory=list)
+    invalid_rows: list[str] = field(default_factory=list)
+    invalid_rows_csv: str = ""
+    preview: list[RowChanges] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems or self.invalid_rows)
+
+    @classmethod
+    def from_result(
+        cls, resource: ContactResource, result: Result, dataset: Dataset
+    ) -> ImportReport:
+        """Summarise a django-import-export result."""
+        totals = result.totals
+        report = cls(totals["new"], totals["update"], totals["skip"], totals["invalid"])
+        report.preview = resource.preview
+        for error in result.base_errors:
+            if isinstance(error.error, ContactImportError):
+                if not isinstance(error.error, InvalidRowsError):  # listed row by row below
+                    report.problems.extend(error.error.messages)
+            else:
+                report.problems.append(_("The import failed: %(error)s") % {"error": error.error})
+        for number, errors in result.row_errors():
+            report.problems.extend(
+                _("row %(row)d could not be imported: %(error)s")
+                % {"row": number + 1, "error": error.error}
+                for error in errors
+            )
+        invalid = [(row, resource.describe_invalid_row(row)) for row in result.invalid_rows]
+        report.invalid_rows = [line for _row, lines in invalid for line in lines]
+        if invalid:
+            rows = [[*dataset[row.number - 1], "; ".join(lines)] for row, lines in invalid]
+            report.invalid_rows_csv = "".join(csv_lines([[*dataset.headers, _("Errors")], *rows]))
+        return report
+
+
+def preview_import(dataset: Dataset, duplicates: str) -> ImportReport:
+    """Run the import as a dry run and report what it would do."""
+    resource = ContactResource(duplicates=duplicates, preview_limit=PREVIEW_ROWS)
+    result = resource.import_data(dataset, dry_run=True, use_transactions=True)
+    return ImportReport.from_result(resource, result, dataset)
+
+
+@transaction.atomic
+def confirm_import(
+    dataset: Dataset,
+    *,
+    duplicates: str,
+    segment: Segment | None,
+    new_segment_name: str,
+    user: Any,
+    file_name: str,
+) -> tuple[ImportReport, ModelLogEntry | None]:
+    """Import for real, add every row's contact to the segment, and log it; all or nothing.
+
+    Return the report and the log entry, or no log entry when nothing changed
+    because the file has errors.
+    """
+    resource = ContactResource(duplicates=duplicates)
+    result = resource.import_data(dataset, use_transactions=True)
+    report = ImportReport.from_result(resource, result, dataset)
+    if report.has_errors:
+        transaction.set_rollback(True)
+        return report, None
+    if new_segment_name:
+        segment, _created = Segment.objects.get_or_create(name=new_segment_name)
+    added = add_imported_contacts(segment, resource) if segment else 0
+    data = {
+        "file": file_name,
+        "new": report.new,
+        "updated": report.updated,
+        "skipped": report.skipped,
+        "duplicates": duplicates,
+        "segment": segment.pk if segment else None,
+        "added_to_segment": added,
+    }
+    return report, log(segment or user, LOG_ACTION, user=user, data=data)
+
+
+def add_imported_contacts(segment: Segment, resource: ContactResource) -> int:
+    """Add the contacts of every row the resource imported to ``segment``; return how many."""
+    added = 0
+    for emails in _chunks(list(resource.seen_emails)):
+        added += segment.add_contacts(Contact.objects.with_emails(emails))
+    for custom_ids in _chunks(list(resource.seen_custom_ids)):
+        added += segment.add_contacts(Contact.objects.filter(external_id__in=custom_ids))
+    return added
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), SEGMENT_CHUNK):
+        yield values[start : start + SEGMENT_CHUNK]
+
+
+class ContactImportLogFormatter(LogFormatter):
+    """Show a contact import in Wagtail's history with its counts."""
+
+    label = gettext_lazy("Import contacts")
+
+    def format_message(self, log_entry: ModelLogEntry) -> str:
+        return (
+            _(
+                "Imported contacts from “%(file)s”: %(new)d new, %(updated)d updated, "
+                "%(skipped)d skipped"
+            )
+            % log_entry.data
+        )
