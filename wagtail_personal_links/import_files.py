@@ -13,18 +13,20 @@ import tempfile
 import time
 from contextlib import suppress
 from glob import glob
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats import base_formats
 from import_export.tmp_storages import BaseStorage, TempFolderStorage
 from tablib import Dataset, InvalidDimensions
 
 from .import_columns import ContactImportError
 
 __all__ = [
+    "CSV",
     "ENCODING_CHOICES",
     "FORMAT_CHOICES",
     "UPLOAD_MAX_AGE",
@@ -49,6 +51,19 @@ ENCODING_CHOICES = [
 FORMAT_BY_EXTENSION = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx"}
 ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
 UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds
+
+
+class CSV(base_formats.CSV):
+    """CSV separated by commas, semicolons or tabs, whichever the header line uses.
+
+    On the command line: ``--format wagtail_personal_links.import_files.CSV``.
+    """
+
+    def create_dataset(self, in_stream: str | bytes, **kwargs: Any) -> Dataset:
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        kwargs.setdefault("delimiter", guess_delimiter(in_stream))
+        return super().create_dataset(in_stream, **kwargs)
 
 
 def read_dataset(
@@ -128,7 +143,7 @@ def _decode(data: bytes, file_name: str, encoding: str) -> str:
 
 def _read_workbook(data: bytes, file_name: str) -> Dataset:
     try:
-        return XLSX().create_dataset(data)
+        return base_formats.XLSX().create_dataset(data)
     except Exception:  # openpyxl raises many kinds of error on a damaged workbook
         raise ContactImportError(
             [_("“%(name)s” could not be read as an Excel (.xlsx) workbook.") % {"name": file_name}]
