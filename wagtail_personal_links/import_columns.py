@@ -1,5 +1,7 @@
 """Read the columns of a contact file: which header fills which contact field.
 
+Errors and changes are then told by column, the way the file names them.
+
 Headers are matched without regard to case, spaces, underscores or hyphens, so
 "E-mail", "Email Address" and "email" all name the email. Every other column
 becomes an attribute of the contact, under a normalised key.
@@ -13,8 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
+from import_export.results import InvalidRow
 from tablib import Dataset
 
 from .exports import escape_cell
@@ -24,6 +27,7 @@ __all__ = [
     "FIELD_ALIASES",
     "Columns",
     "ContactImportError",
+    "InvalidRowsError",
     "attribute_key",
     "cell_text",
     "cell_value",
@@ -65,6 +69,10 @@ class ContactImportError(Exception):
         return str(self)
 
 
+class InvalidRowsError(ContactImportError):
+    """Some rows are invalid, so the import changes nothing."""
+
+
 @dataclass(frozen=True)
 class Columns:
     """Where each contact field and attribute is in a file: name or key -> header."""
@@ -76,6 +84,26 @@ class Columns:
         """Return the header of the column that fills ``name``, as the file spells it."""
         header = self.fields.get(name) or self.attributes.get(name) or name
         return header.lstrip("\ufeff").strip()
+
+    def describe(self, invalid_row: InvalidRow) -> list[str]:
+        """Return a line per error: "row 17, Email: 'bob@' is not a valid email address"."""
+        row = invalid_row.number + 1  # the header is row 1, as in spreadsheets
+        return [
+            _("row %(row)d: %(message)s") % {"row": row, "message": message}
+            if name == NON_FIELD_ERRORS
+            else _("row %(row)d, %(column)s: %(message)s")
+            % {"row": row, "column": self.label(name), "message": message}
+            for name, messages in invalid_row.error_dict.items()
+            for message in messages
+        ]
+
+    def changes(self, before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+        """Return (column, before, after) for each value that differs."""
+        return [
+            (self.label(name), before.get(name, ""), after.get(name, ""))
+            for name in {**before, **after}
+            if before.get(name, "") != after.get(name, "")
+        ]
 
 
 def attribute_key(header: str) -> str:

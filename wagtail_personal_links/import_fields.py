@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.fields import Field
@@ -21,13 +22,27 @@ if TYPE_CHECKING:
     from .resources import ContactResource
 
 __all__ = [
+    "CONTACT_FIELDS",
     "AttributeField",
     "ContactInstanceLoader",
     "EmailField",
     "EmailWidget",
     "TextWidget",
+    "contact_values",
     "max_length",
+    "text_field",
+    "update_contacts",
 ]
+
+
+CONTACT_FIELDS = ("email", "external_id", "first_name", "last_name")
+
+
+def contact_values(contact: Contact) -> dict[str, str]:
+    """Return a contact's fields and attributes as the text a file holds for them."""
+    values = {name: render_value(getattr(contact, name)) for name in CONTACT_FIELDS}
+    values.update((key, render_value(value)) for key, value in contact.attributes.items())
+    return values
 
 
 def max_length(name: str) -> int:
@@ -50,6 +65,12 @@ class TextWidget(widgets.Widget):
                 % {"start": text[:20], "max_length": self.max_length}
             )
         return text or None
+
+
+def text_field(attribute: str, column_name: str) -> Field:
+    """Return the field for a Contact text field; an empty cell leaves it as it is."""
+    widget = TextWidget(max_length(attribute))
+    return Field(attribute, column_name, widget, saves_null_values=False)
 
 
 class EmailWidget(TextWidget):
@@ -140,3 +161,23 @@ class ContactInstanceLoader(BaseInstanceLoader):
             if contact.external_id:
                 self._by_custom_id[contact.external_id] = contact
             self._by_email[contact.email.lower()] = contact
+
+
+def update_contacts(
+    contacts: list[Contact], field_names: list[str], connection: BaseDatabaseWrapper
+) -> None:
+    """Write ``field_names`` of each contact with one ``executemany`` UPDATE."""
+    fields = [Contact._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(Contact._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(Contact._meta.pk.column)} = %s"
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(contact, field.attname), connection) for field in fields]
+        + [contact.pk]
+        for contact in contacts
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

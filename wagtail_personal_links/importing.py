@@ -19,9 +19,9 @@ from wagtail.log_actions import LogFormatter, log
 from wagtail.models import ModelLogEntry
 
 from .exports import csv_lines
-from .import_columns import ContactImportError
+from .import_columns import ContactImportError, InvalidRowsError
 from .models import Contact, Segment
-from .resources import ContactResource, InvalidRowsError, RowChanges
+from .resources import ContactResource, RowChanges
 
 __all__ = [
     "LOG_ACTION",
@@ -73,7 +73,7 @@ class ImportReport:
                 % {"row": number + 1, "error": error.error}
                 for error in errors
             )
-        invalid = [(row, resource.describe_invalid_row(row)) for row in result.invalid_rows]
+        invalid = [(row, resource.columns.describe(row)) for row in result.invalid_rows]
         report.invalid_rows = [line for _row, lines in invalid for line in lines]
         if invalid:
             rows = [[*dataset[row.number - 1], "; ".join(lines)] for row, lines in invalid]

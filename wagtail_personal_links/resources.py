@@ -12,34 +12,41 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.resources import ModelResource
-from import_export.results import InvalidRow, Result
+from import_export.results import Result
 from tablib import Dataset
 
 from .conf import personal_links_settings
 from .exports import escape_cell
-from .import_columns import Columns, ContactImportError, cell_text, match_columns, render_value
+from .import_columns import (
+    Columns,
+    ContactImportError,
+    InvalidRowsError,
+    cell_text,
+    match_columns,
+)
 from .import_fields import (
+    CONTACT_FIELDS,
     AttributeField,
     ContactInstanceLoader,
     EmailField,
     EmailWidget,
-    TextWidget,
+    contact_values,
     max_length,
+    text_field,
+    update_contacts,
 )
 from .models import Contact
 from .models.contacts import normalize_email
 
-__all__ = ["ContactResource", "Duplicates", "InvalidRowsError", "RowChanges"]
-
-CONTACT_FIELDS = ("email", "external_id", "first_name", "last_name")
+__all__ = ["ContactResource", "Duplicates", "RowChanges"]
 
 
 class Duplicates(models.TextChoices):
@@ -48,10 +55,6 @@ class Duplicates(models.TextChoices):
     SKIP = "skip", gettext_lazy("Skip: leave existing contacts untouched")
     UPDATE = "update", gettext_lazy("Update: change the columns given, keep the rest")
     OVERWRITE = "overwrite", gettext_lazy("Overwrite: as update, and replace all attributes")
-
-
-class InvalidRowsError(ContactImportError):
-    """Some rows are invalid, so the import changes nothing."""
 
 
 @dataclass
@@ -73,15 +76,9 @@ class ContactResource(ModelResource):
     """
 
     email = EmailField("email", "Email", EmailWidget(max_length("email")))
-    custom_id = Field(
-        "external_id", "Custom ID", TextWidget(max_length("external_id")), saves_null_values=False
-    )
-    first_name = Field(
-        "first_name", "First name", TextWidget(max_length("first_name")), saves_null_values=False
-    )
-    last_name = Field(
-        "last_name", "Last name", TextWidget(max_length("last_name")), saves_null_values=False
-    )
+    custom_id = text_field("external_id", "Custom ID")
+    first_name = text_field("first_name", "First name")
+    last_name = text_field("last_name", "Last name")
 
     class Meta:
         model = Contact
@@ -117,15 +114,12 @@ class ContactResource(ModelResource):
         """Check the dataset's size and headers, and make a field for each column."""
         limit = personal_links_settings.IMPORT_MAX_ROWS
         if len(dataset) > limit:
-            raise ContactImportError(
-                [
-                    _(
-                        "The file has %(rows)s rows; at most %(limit)s can be imported "
-                        "at once. Split it into smaller files."
-                    )
-                    % {"rows": number_format(len(dataset)), "limit": number_format(limit)}
-                ]
+            message = _(
+                "The file has %(rows)s rows; at most %(limit)s can be imported at once. "
+                "Split it into smaller files."
             )
+            values = {"rows": number_format(len(dataset)), "limit": number_format(limit)}
+            raise ContactImportError([message % values])
         self.columns = match_columns(dataset)
         if not len(dataset):
             raise ContactImportError([_("The file has a header row but no contacts.")])
@@ -180,7 +174,7 @@ class ContactResource(ModelResource):
     def after_init_instance(
         self, instance: Contact, new: bool, row: dict[str, Any], **kwargs: Any
     ) -> None:
-        instance._import_original = None if new else self.values_of(instance)
+        instance._import_original = None if new else contact_values(instance)
         if not new and self.duplicates == Duplicates.OVERWRITE:
             instance.attributes = {}
 
@@ -200,7 +194,7 @@ class ContactResource(ModelResource):
 
     def before_save_instance(self, instance: Contact, row: dict[str, Any], **kwargs: Any) -> None:
         if instance._import_original is not None:
-            instance.updated_at = timezone.now()  # bulk_update() skips auto_now
+            instance.updated_at = timezone.now()  # a bulk UPDATE skips auto_now
 
     def after_save_instance(self, instance: Contact, row: dict[str, Any], **kwargs: Any) -> None:
         if len(self.preview) < self.preview_limit:
@@ -214,42 +208,42 @@ class ContactResource(ModelResource):
         super().after_import(dataset, result, **kwargs)
         if result.invalid_rows:
             raise InvalidRowsError(
-                [line for row in result.invalid_rows for line in self.describe_invalid_row(row)]
+                [line for row in result.invalid_rows for line in self.columns.describe(row)]
             )
 
     def get_bulk_update_fields(self) -> list[str]:
         return [*CONTACT_FIELDS, "attributes", "updated_at"]
 
-    def describe_invalid_row(self, invalid_row: InvalidRow) -> list[str]:
-        """Return a line per error: "row 17, Email: 'bob@' is not a valid email address"."""
-        row = invalid_row.number + 1
-        return [
-            _("row %(row)d: %(message)s") % {"row": row, "message": message}
-            if name == NON_FIELD_ERRORS
-            else _("row %(row)d, %(column)s: %(message)s")
-            % {"row": row, "column": self.columns.label(name), "message": message}
-            for name, messages in invalid_row.error_dict.items()
-            for message in messages
-        ]
+    def bulk_update(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Result | None = None,
+    ) -> None:
+        """Save a batch of changed contacts with one ``executemany`` UPDATE.
+
+        ``QuerySet.bulk_update()`` builds a CASE expression per field and row,
+        which costs more than everything else an import does.
+        """
+        if not self.update_instances or (dry_run and not using_transactions):
+            return
+        try:
+            connection = connections[self.get_db_connection_name()]
+            update_contacts(self.update_instances, self.get_bulk_update_fields(), connection)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
 
     def cell(self, row: dict[str, Any], name: str) -> str:
         """Return the text of the row's cell for a contact field."""
         return cell_text(row.get(self.columns.fields.get(name)))
 
-    def values_of(self, contact: Contact) -> dict[str, str]:
-        """Return the contact's fields and attributes as the text a file holds."""
-        values = {name: render_value(getattr(contact, name)) for name in CONTACT_FIELDS}
-        values.update((key, render_value(value)) for key, value in contact.attributes.items())
-        return values
-
     def changes(self, contact: Contact) -> list[tuple[str, str, str]]:
         """Return (column, before, after) for each value the import changes."""
-        before, after = contact._import_original or {}, self.values_of(contact)
-        return [
-            (self.columns.label(name), before.get(name, ""), after.get(name, ""))
-            for name in {**before, **after}
-            if before.get(name, "") != after.get(name, "")
-        ]
+        return self.columns.changes(contact._import_original or {}, contact_values(contact))
 
     def before_export(self, queryset: Any, **kwargs: Any) -> None:
         """Give every attribute key of the exported contacts a column."""
