@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from wagtail_personal_links.models import Contact, Segment
@@ -21,8 +22,9 @@ CONTACTS_FILE = (
 
 
 @pytest.fixture
-def admin_page(live_server, superuser, monkeypatch):
+def admin_page(live_server, superuser, monkeypatch, settings):
     """A chromium page logged in to the admin as the superuser."""
+    settings.WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the browser is offline
     # Playwright's sync API runs an event loop; the ORM calls in the test are still sync.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
@@ -42,6 +44,9 @@ def admin_page(live_server, superuser, monkeypatch):
         page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/admin/")
         yield page
+        # The test's own queries ran in the context Playwright set up, on a
+        # connection of their own: close it, or the test database stays in use.
+        connections.close_all()
         browser.close()
 
 

@@ -62,7 +62,7 @@ def all_contacts() -> list[dict]:
     return list(Contact.objects.order_by("pk").values())
 
 
-def test_upload_preview_confirm_and_summary(admin_client, contact, upload_folder):
+def test_upload_preview_confirm_and_summary(admin_client, superuser, contact, upload_folder):
     preview = upload(admin_client)
 
     assert preview.status_code == 200
@@ -85,6 +85,10 @@ def test_upload_preview_confirm_and_summary(admin_client, contact, upload_folder
     summary = admin_client.get(confirmed.url)
     assert summary.context["summary"]["new"] == 1
     assert '<td data-count="updated">1</td>' in summary.text
+    # Without a segment, the import is logged against the editor who ran it.
+    assert (entry.content_type.model, entry.user) == ("user", superuser)
+    history = admin_client.get(reverse("wagtailadmin_reports:site_history"))
+    assert "Imported contacts from “contacts.csv”: 1 new, 1 updated, 0 skipped" in history.text
 
 
 def test_import_into_a_new_segment_adds_every_row_even_the_skipped(admin_client, contact):
