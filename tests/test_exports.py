@@ -39,6 +39,8 @@ def read_csv(batch, **kwargs):
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("plain", "plain"),
+        ("'=already", "''=already"),
+        ("'quoted", "'quoted"),
         ("a=b", "a=b"),
         (None, ""),
         (42, "42"),

@@ -60,7 +60,9 @@ class LinkStatus:
 def escape_cell(value: Any) -> str:
     """Return ``value`` as text that spreadsheet programs will not run as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_PREFIXES else text
+    # Apostrophes already in front of a formula are escaped too, so that an
+    # import that strips one apostrophe gives back exactly the stored text.
+    return "'" + text if text.lstrip("'")[:1] in FORMULA_PREFIXES else text
 
 
 class _Echo:
