@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import Contact
 from .segments import Segment
 
-__all__ = ["LinkBatch", "PersonalLink", "new_public_id"]
+__all__ = ["LinkBatch", "LinkStatus", "PersonalLink", "PersonalLinkQuerySet", "new_public_id"]
 
 #: Random bytes in a public id: 72 bits, written as 12 URL-safe characters.
 PUBLIC_ID_BYTES = 9
@@ -84,6 +87,68 @@ class LinkBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.target_label} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    def revoke(self) -> bool:
+        """Revoke every link of the batch; return False if it was revoked already."""
+        now = timezone.now()
+        revoked = LinkBatch.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if revoked:
+            self.revoked_at = now
+        return bool(revoked)
+
+
+class LinkStatus(models.TextChoices):
+    """What a personal link is good for at a given moment."""
+
+    USABLE = "usable", _("Usable")
+    ANSWERED = "answered", _("Answered")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    INVALID = "invalid", _("Not valid")
+
+
+class PersonalLinkQuerySet(models.QuerySet):
+    """Queries over personal links."""
+
+    def usable(self, now: datetime.datetime | None = None) -> PersonalLinkQuerySet:
+        """Select the links that can still take an answer.
+
+        A usable link is not answered, revoked or expired, and belongs to a
+        complete batch that is not revoked. The batch is tested with
+        ``EXISTS`` rather than a join so that an ``UPDATE`` over this queryset
+        filters the link row itself: PostgreSQL then re-checks the condition
+        on the row it locks, which is what makes :meth:`PersonalLink.consume`
+        safe against concurrent requests.
+        """
+        now = now or timezone.now()
+        open_batch = LinkBatch.objects.filter(
+            pk=OuterRef("batch_id"),
+            status=LinkBatch.Status.COMPLETE,
+            revoked_at__isnull=True,
+        )
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            Exists(open_batch),
+            submitted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+
+    def for_gate(self) -> PersonalLinkQuerySet:
+        """Select links with what :meth:`PersonalLink.get_status` reads, in one query.
+
+        Adds the batch and contact, and ``contact_has_answered``: whether the
+        link's contact has answered the link's page, through any link.
+        """
+        from .submissions import PersonalLinkFormSubmission  # it imports this module
+
+        answers = PersonalLinkFormSubmission.objects.filter(
+            page_id=OuterRef("batch__page_id"), contact_id=OuterRef("contact_id")
+        )
+        return self.select_related("batch", "contact").annotate(
+            contact_has_answered=Exists(answers)
+        )
+
 
 class PersonalLink(models.Model):
     """One contact's link to one survey page, made in one batch."""
@@ -105,6 +170,8 @@ class PersonalLink(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    objects = PersonalLinkQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("personal link")
         verbose_name_plural = _("personal links")
@@ -116,3 +183,59 @@ class PersonalLink(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        """Say whether the link has expired: it is valid until ``expires_at``, exclusive."""
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def get_status(self, now: datetime.datetime | None = None) -> LinkStatus:
+        """Say what the link is good for now.
+
+        Reads the batch, so load links with :meth:`PersonalLinkQuerySet.for_gate`;
+        without its ``contact_has_answered``, only this link's own answer counts.
+        An answer outranks the other states: a respondent who answered is
+        thanked, whatever happened to the link since.
+        """
+        if self.submitted_at is not None or getattr(self, "contact_has_answered", False):
+            return LinkStatus.ANSWERED
+        if self.revoked_at is not None or self.batch.revoked_at is not None:
+            return LinkStatus.REVOKED
+        if self.is_expired(now):
+            return LinkStatus.EXPIRED
+        if self.batch.status != LinkBatch.Status.COMPLETE:
+            return LinkStatus.INVALID
+        return LinkStatus.USABLE
+
+    def mark_opened(self) -> bool:
+        """Record the first visit; return False if the link was opened before."""
+        now = timezone.now()
+        opened = PersonalLink.objects.filter(pk=self.pk, opened_at__isnull=True).update(
+            opened_at=now
+        )
+        if opened:
+            self.opened_at = now
+        return bool(opened)
+
+    def consume(self) -> bool:
+        """Use the link up for an answer; return False if it is no longer usable.
+
+        Call it inside the transaction that stores the answer. It is one
+        conditional ``UPDATE``: of concurrent calls for the same link, exactly
+        one succeeds, the others wait for its row lock and then find
+        ``submitted_at`` set.
+        """
+        now = timezone.now()
+        consumed = PersonalLink.objects.usable(now).filter(pk=self.pk).update(submitted_at=now)
+        if consumed:
+            self.submitted_at = now
+        return bool(consumed)
+
+    def revoke(self) -> bool:
+        """Revoke the link; return False if it was revoked already."""
+        now = timezone.now()
+        revoked = PersonalLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if revoked:
+            self.revoked_at = now
+        return bool(revoked)
