@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -131,14 +132,14 @@ def personal_link_for(request: HttpRequest, page: Any) -> PersonalLink | None:
     link_id = _session_links(request).get(str(page.pk))
     if link_id is None:
         return None
-    return PersonalLink.objects.for_gate().filter(pk=link_id).first()
+    return _first(PersonalLink.objects.for_gate(page.pk).filter(pk=link_id))
 
 
 def _latest_link(request: HttpRequest) -> PersonalLink | None:
     link_ids = list(_session_links(request).values())
     if not link_ids:
         return None
-    return PersonalLink.objects.for_gate().filter(pk=link_ids[-1]).first()
+    return _first(PersonalLink.objects.for_gate().filter(pk=link_ids[-1]))
 
 
 def _session_links(request: HttpRequest) -> dict[str, int]:
@@ -146,6 +147,11 @@ def _session_links(request: HttpRequest) -> dict[str, int]:
     if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
         return {}
     return request.session.get(SESSION_KEY, {})
+
+
+def _first(links: QuerySet[PersonalLink]) -> PersonalLink | None:
+    # Not .first(): ordering by pk costs time on every gated view and buys nothing here.
+    return next(iter(links[:1]), None)
 
 
 def _seconds(moment: Any) -> int | None:
