@@ -240,3 +240,22 @@ def test_request_personal_link_is_lazy_and_is_the_latest_link(
 
     assert latest == personal_link.pk
     assert request.personal_link.contact == personal_link.contact
+
+
+def test_head_opens_a_link_like_get(client, personal_link, link_url):
+    response = client.head(link_url(personal_link))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/customer-survey/"
+
+
+def test_a_link_to_a_page_outside_every_site_is_a_404(
+    client, root_page, contact, make_link, link_url
+):
+    from home.models import SurveyPage
+
+    orphan = root_page.add_child(instance=SurveyPage(title="Orphan", slug="orphan"))
+
+    response = client.get(link_url(make_link(orphan, contact)))
+
+    assert response.status_code == 404

@@ -89,13 +89,8 @@ class LinkBatch(models.Model):
 
     def revoke(self) -> bool:
         """Revoke every link of the batch; return False if it was revoked already."""
-        now = timezone.now()
-        revoked = LinkBatch.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
-        if revoked:
-            self.revoked_at = now
-        return bool(revoked)
+        unrevoked = LinkBatch.objects.filter(revoked_at__isnull=True)
+        return _stamp_once(self, "revoked_at", unrevoked, timezone.now())
 
 
 class LinkStatus(models.TextChoices):
@@ -209,13 +204,8 @@ class PersonalLink(models.Model):
 
     def mark_opened(self) -> bool:
         """Record the first visit; return False if the link was opened before."""
-        now = timezone.now()
-        opened = PersonalLink.objects.filter(pk=self.pk, opened_at__isnull=True).update(
-            opened_at=now
-        )
-        if opened:
-            self.opened_at = now
-        return bool(opened)
+        unopened = PersonalLink.objects.filter(opened_at__isnull=True)
+        return _stamp_once(self, "opened_at", unopened, timezone.now())
 
     def consume(self) -> bool:
         """Use the link up for an answer; return False if it is no longer usable.
@@ -226,17 +216,23 @@ class PersonalLink(models.Model):
         ``submitted_at`` set.
         """
         now = timezone.now()
-        consumed = PersonalLink.objects.usable(now).filter(pk=self.pk).update(submitted_at=now)
-        if consumed:
-            self.submitted_at = now
-        return bool(consumed)
+        return _stamp_once(self, "submitted_at", PersonalLink.objects.usable(now), now)
 
     def revoke(self) -> bool:
         """Revoke the link; return False if it was revoked already."""
-        now = timezone.now()
-        revoked = PersonalLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
-        if revoked:
-            self.revoked_at = now
-        return bool(revoked)
+        unrevoked = PersonalLink.objects.filter(revoked_at__isnull=True)
+        return _stamp_once(self, "revoked_at", unrevoked, timezone.now())
+
+
+def _stamp_once(
+    instance: models.Model, field: str, queryset: models.QuerySet, now: datetime.datetime
+) -> bool:
+    """Set ``field`` to ``now`` in one conditional UPDATE, if ``queryset`` still selects the row.
+
+    The condition is checked by the database on the row it writes, never read
+    first in Python, so concurrent requests cannot both succeed.
+    """
+    stamped = queryset.filter(pk=instance.pk).update(**{field: now})
+    if stamped:
+        setattr(instance, field, now)
+    return bool(stamped)
