@@ -259,3 +259,15 @@ def test_a_link_to_a_page_outside_every_site_is_a_404(
     response = client.get(link_url(make_link(orphan, contact)))
 
     assert response.status_code == 404
+
+
+def test_a_link_sent_before_a_secret_key_rotation_still_opens(client, settings, personal_link):
+    old_secret = settings.SECRET_KEY
+    old_token = tokens.sign(personal_link.public_id)
+    settings.SECRET_KEY = "a-brand-new-secret-key-for-this-site-0123456789"
+    settings.SECRET_KEY_FALLBACKS = [old_secret]
+
+    response = client.get(f"/pl/{old_token}")
+
+    assert response.status_code == 302
+    assert tokens.sign(personal_link.public_id) != old_token
