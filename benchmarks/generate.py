@@ -31,7 +31,6 @@ def main() -> None:
 
     seeded = seed(args.contacts)
     page = SurveyPage.objects.get(slug="customer-survey")
-    SurveyPage.personal_links_enabled = True
     segment = Segment.objects.get(name="Demo customers")
     expires_at = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
 

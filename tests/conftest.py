@@ -73,8 +73,76 @@ def root_page(db):
     return Page.get_first_root_node()
 
 
-@pytest.fixture(autouse=True)
-def _survey_pages_take_links(monkeypatch):
-    from home.models import SurveyPage
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Put the SQLite test database in a file, so that threads share it.
 
-    monkeypatch.setattr(SurveyPage, "personal_links_enabled", True, raising=False)
+    Django's in-memory test database lives in SQLite's shared cache, whose
+    table locks fail at once across threads ("database table is locked"); a
+    file in WAL mode lets the concurrency tests' threads wait on the busy
+    timeout, as real workers do.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test_settings = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test_settings.get("NAME"):
+        test_settings["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture
+def make_link(db):
+    """Return a function that creates a personal link in a batch of its own."""
+    from wagtail_personal_links.models import LinkBatch, PersonalLink
+
+    def make_link(page, contact, *, expires_at=None, batch=None, **fields) -> PersonalLink:
+        if batch is None:
+            batch = LinkBatch.objects.create(
+                page=page, target_label=str(contact), expires_at=expires_at, total=1
+            )
+        return PersonalLink.objects.create(
+            batch=batch, contact=contact, expires_at=expires_at, **fields
+        )
+
+    return make_link
+
+
+@pytest.fixture
+def personal_link(make_link, survey_page, contact):
+    """A usable link for `contact` to the survey page, without expiry."""
+    return make_link(survey_page, contact)
+
+
+@pytest.fixture
+def link_url():
+    """Return a function giving the path of a link's URL, as exports write it."""
+    from wagtail_personal_links import tokens
+    from wagtail_personal_links.conf import personal_links_settings
+
+    def link_url(link) -> str:
+        token = tokens.sign(link.public_id, link.expires_at)
+        return f"/{personal_links_settings.URL_PREFIX}/{token}"
+
+    return link_url
+
+
+@pytest.fixture
+def other_survey_page(survey_page):
+    """A second published survey beside the first, with one text question."""
+    from home.models import SurveyFormField, SurveyPage
+
+    page = survey_page.get_parent().add_child(
+        instance=SurveyPage(title="Second survey", slug="second-survey")
+    )
+    SurveyFormField.objects.create(page=page, label="Anything else?", field_type="singleline")
+    return page
+
+
+@pytest.fixture
+def answers():
+    """Valid answers to the seeded customer survey."""
+    return {
+        "how_likely_are_you_to_recommend_us_to_a_friend": "9",
+        "how_satisfied_are_you_with_our_support": "Satisfied",
+        "what_should_we_improve": "More exports",
+    }

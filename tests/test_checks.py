@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.conf import settings as django_settings
 from django.core import checks
 from django.test import override_settings
-
-from home.models import SurveyPage
 
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
 GATE = "wagtail_personal_links.middleware.PersonalLinkMiddleware"
@@ -20,12 +17,6 @@ def plugin_messages() -> dict[str, checks.CheckMessage]:
         for message in checks.run_checks()
         if message.id.startswith("wagtail_personal_links.")
     }
-
-
-@pytest.fixture
-def gated_survey_pages(monkeypatch):
-    """Survey pages that use the invitation-only gate of PersonalLinksFormMixin."""
-    monkeypatch.setattr(SurveyPage, "personal_links_invitation_only", True, raising=False)
 
 
 def test_example_project_passes_every_check():
@@ -50,7 +41,7 @@ def test_missing_import_export_app_is_reported(monkeypatch):
 
 
 @override_settings(MIDDLEWARE=[SESSIONS, COMMON])
-def test_missing_middleware_is_reported_while_pages_use_the_gate(gated_survey_pages):
+def test_missing_middleware_is_reported_while_pages_use_the_gate():
     message = plugin_messages()["wagtail_personal_links.E003"]
 
     assert "home.SurveyPage" in message.msg
@@ -58,12 +49,12 @@ def test_missing_middleware_is_reported_while_pages_use_the_gate(gated_survey_pa
 
 
 @override_settings(MIDDLEWARE=[GATE, SESSIONS, COMMON])
-def test_middleware_before_sessions_is_reported(gated_survey_pages):
+def test_middleware_before_sessions_is_reported():
     message = plugin_messages()["wagtail_personal_links.E004"]
 
     assert message.hint == f"Move '{GATE}' below '{SESSIONS}'."
 
 
 @override_settings(MIDDLEWARE=[SESSIONS, COMMON, GATE])
-def test_middleware_after_sessions_passes(gated_survey_pages):
+def test_middleware_after_sessions_passes():
     assert plugin_messages() == {}

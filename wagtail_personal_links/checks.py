@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import checks
+from django.utils.module_loading import import_string
 from wagtail.models import get_page_models
 
 from .conf import DEFAULTS, personal_links_settings
@@ -61,20 +63,23 @@ def check_import_export_installed(
 
 def invitation_only_page_models() -> list[type]:
     """Return the page models that use the invitation-only gate of PersonalLinksFormMixin."""
-    return [
-        model for model in get_page_models() if hasattr(model, "personal_links_invitation_only")
-    ]
+    from .pages import PersonalLinksFormMixin
+
+    return [model for model in get_page_models() if issubclass(model, PersonalLinksFormMixin)]
 
 
 @checks.register()
 def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Report a missing or misplaced PersonalLinkMiddleware while pages rely on it."""
+    from .middleware import PersonalLinkMiddleware
+
     pages = invitation_only_page_models()
     if not pages:
         return []
     names = ", ".join(sorted(model._meta.label for model in pages))
-    middleware = list(settings.MIDDLEWARE)
-    if MIDDLEWARE_PATH not in middleware:
+    classes = [_import_or_none(path) for path in settings.MIDDLEWARE]
+    ours = _first_index(classes, PersonalLinkMiddleware)
+    if ours is None:
         return [
             checks.Error(
                 f"{names} use invitation-only personal links, but {MIDDLEWARE_PATH} is not "
@@ -83,7 +88,8 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
                 id="wagtail_personal_links.E003",
             )
         ]
-    if SESSION_MIDDLEWARE_PATH not in middleware[: middleware.index(MIDDLEWARE_PATH)]:
+    session = _first_index(classes, SessionMiddleware)
+    if session is None or session > ours:
         return [
             checks.Error(
                 f"{MIDDLEWARE_PATH} must come after {SESSION_MIDDLEWARE_PATH} in MIDDLEWARE: "
@@ -93,3 +99,17 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
             )
         ]
     return []
+
+
+def _import_or_none(path: str) -> type | None:
+    try:
+        return import_string(path)
+    except ImportError:
+        return None  # Django reports a broken MIDDLEWARE entry itself.
+
+
+def _first_index(classes: list[type | None], wanted: type) -> int | None:
+    return next(
+        (i for i, cls in enumerate(classes) if isinstance(cls, type) and issubclass(cls, wanted)),
+        None,
+    )

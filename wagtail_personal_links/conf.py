@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # Upper bounds on a contact import file.
     "IMPORT_MAX_ROWS": 200_000,
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+    # The site template that the respondent's gate pages extend; it must have
+    # ``title`` and ``content`` blocks, as Wagtail's project template does.
+    "GATE_BASE_TEMPLATE": "base.html",
 }
 
 
@@ -67,6 +70,12 @@ def _url_prefix(name: str, value: Any) -> str:
     return value.strip("/")
 
 
+def _template_name(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be a template name, like 'base.html'.")
+    return value
+
+
 VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
     "URL_PREFIX": _url_prefix,
@@ -74,6 +83,7 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "BACKGROUND_THRESHOLD": _positive_int,
     "IMPORT_MAX_ROWS": _positive_int,
     "IMPORT_MAX_BYTES": _positive_int,
+    "GATE_BASE_TEMPLATE": _template_name,
 }
 
 

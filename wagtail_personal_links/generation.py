@@ -23,6 +23,7 @@ from wagtail.models import Page
 from .conf import personal_links_settings
 from .models import Contact, LinkBatch, PersonalLink
 from .models.links import new_public_ids
+from .pages import PersonalLinksFormMixin
 
 __all__ = [
     "MAX_EXPIRATION_DAYS",
@@ -187,7 +188,7 @@ _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
 
 
 def _check_page(page: Page) -> None:
-    if not getattr(page.specific_class, "personal_links_enabled", False):
+    if not issubclass(page.specific_class, PersonalLinksFormMixin):
         raise GenerationError(
             _("“%(page)s” is not a survey page that supports personal links.") % {"page": page},
             code="not_survey",

@@ -8,6 +8,8 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from wagtail_personal_links.pages import PersonalLinksFormMixin
+
 
 class HomePage(Page):
     intro = RichTextField(blank=True)
@@ -19,7 +21,7 @@ class SurveyFormField(AbstractFormField):
     page = ParentalKey("SurveyPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class SurveyPage(AbstractEmailForm):
+class SurveyPage(PersonalLinksFormMixin, AbstractEmailForm):
     intro = RichTextField(blank=True)
     thank_you_text = RichTextField(blank=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.models import AbstractFormSubmission
@@ -9,7 +11,17 @@ from wagtail.contrib.forms.models import AbstractFormSubmission
 from .contacts import Contact
 from .links import PersonalLink
 
-__all__ = ["PersonalLinkFormSubmission"]
+__all__ = ["CONTACT_DATA_FIELDS", "PersonalLinkFormSubmission"]
+
+#: ``(key, heading)`` of the contact columns that :meth:`PersonalLinkFormSubmission.get_data`
+#: adds to the answers. The keys are prefixed so that no form field's name can clash.
+CONTACT_DATA_FIELDS = [
+    ("personal_link_contact_id", _("Contact ID")),
+    ("personal_link_custom_id", _("Custom ID")),
+    ("personal_link_first_name", _("First Name")),
+    ("personal_link_last_name", _("Last Name")),
+    ("personal_link_email", _("Email")),
+]
 
 
 class PersonalLinkFormSubmission(AbstractFormSubmission):
@@ -48,3 +60,40 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
                 name="wagtail_personal_links_one_answer_per_contact",
             ),
         ]
+
+    def get_data(self) -> dict[str, Any]:
+        """Return the answers with the contact columns of :data:`CONTACT_DATA_FIELDS`."""
+        return {
+            **super().get_data(),
+            "personal_link_contact_id": self.contact_id,
+            "personal_link_custom_id": self.contact_external_id,
+            "personal_link_first_name": self.contact_first_name,
+            "personal_link_last_name": self.contact_last_name,
+            "personal_link_email": self.contact_email,
+        }
+
+    def attribute_to(self, link: PersonalLink) -> None:
+        """Attribute the answer to the link's contact, copying the contact's details.
+
+        Raises ``IntegrityError`` when the contact has already answered this
+        page: the database allows one answer per contact per page.
+        """
+        contact = link.contact
+        self.personal_link = link
+        self.contact = contact
+        self.contact_external_id = contact.external_id or ""
+        self.contact_email = contact.email
+        self.contact_first_name = contact.first_name
+        self.contact_last_name = contact.last_name
+        self.contact_attributes = contact.attributes
+        self.save(
+            update_fields=[
+                "personal_link",
+                "contact",
+                "contact_external_id",
+                "contact_email",
+                "contact_first_name",
+                "contact_last_name",
+                "contact_attributes",
+            ]
+        )

@@ -6,10 +6,12 @@ import datetime
 import os
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage, SurveyFormField, SurveyPage
 from wagtail_personal_links.models import Contact, Segment, SegmentMembership
@@ -77,7 +79,7 @@ class Command(BaseCommand):
     def ensure_home_page(self) -> HomePage:
         home = HomePage.objects.first()
         if home is None:
-            root = Page.get_first_root_node()
+            root = self.ensure_root()
             # Wagtail's initial migration leaves a plain welcome page in the way.
             Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
             root.refresh_from_db()
@@ -98,6 +100,16 @@ class Command(BaseCommand):
             },
         )
         return home
+
+    def ensure_root(self) -> Page:
+        """Return the tree's root, recreating it and the default locale on an emptied database."""
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.get_first_root_node()
+        if root is None:
+            root = Page.add_root(instance=Page(title="Root", slug="root"))
+        return root
 
     def ensure_survey_page(self, home: HomePage) -> SurveyPage:
         survey = SurveyPage.objects.filter(slug="customer-survey").first()

@@ -1,0 +1,158 @@
+"""Exchange a personal link's token for a session, and expose the link on every request.
+
+``GET /<URL_PREFIX>/<token>`` verifies the token, finds the link, records the
+first visit and redirects to the clean URL of the link's page, so that the
+token leaves the address bar, the history and any ``Referer`` header. The link
+id is kept in the session, keyed by page: one visitor may hold links for
+several surveys. Opening a link never uses it up (mail scanners open links);
+the form submission does.
+
+Every other request pays nothing: ``request.personal_link`` is resolved lazily,
+and the session is not even read when the request carries no session cookie.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.utils.functional import SimpleLazyObject
+
+from . import tokens
+from .conf import personal_links_settings
+from .gate import Gate, add_gate_headers, render_gate
+from .models import LinkStatus, PersonalLink
+
+__all__ = ["SESSION_KEY", "PersonalLinkMiddleware", "link_for_token", "personal_link_for"]
+
+logger = logging.getLogger("wagtail_personal_links")
+
+#: Session key of the ``{page id: link id}`` mapping, most recent link last.
+SESSION_KEY = "wagtail_personal_links"
+
+
+class PersonalLinkMiddleware:
+    """Turn a personal link into a session; put ``request.personal_link`` on every request.
+
+    Place it after ``SessionMiddleware``. ``request.personal_link`` is the link
+    the visitor most recently came through, or a falsy value; survey pages
+    use :func:`personal_link_for` to get the link for themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.personal_link = SimpleLazyObject(lambda: _latest_link(request))
+        return self.exchange(request) or self.get_response(request)
+
+    def exchange(self, request: HttpRequest) -> HttpResponse | None:
+        """Answer a request for a token URL; return None for any other request."""
+        token = token_in_path(request.path_info)
+        if token is None:
+            return None
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponseNotAllowed(["GET", "HEAD"])
+        else:
+            response = self.open_link(request, token)
+        return add_gate_headers(response, referrer_policy="no-referrer")
+
+    def open_link(self, request: HttpRequest, token: str) -> HttpResponse:
+        """Remember the token's link and redirect to its page, or render the gate."""
+        link = link_for_token(token)
+        if link is None:
+            # Middleware responses skip the handler's template rendering: render here.
+            return render_gate(request, Gate.INVALID, referrer_policy="no-referrer").render()
+        page_url = link.batch.page.specific_deferred.get_url(request)
+        if page_url is None:
+            raise Http404("The survey page of this link is not on any site.")
+        if link.opened_at is None and link.get_status() is LinkStatus.USABLE:
+            link.mark_opened()
+        remember_link(request, link)
+        # The page tells an answered, revoked or expired link's holder so, in its own frame.
+        return HttpResponseRedirect(page_url)
+
+
+def token_in_path(path: str) -> str | None:
+    """Return the token of a ``/<URL_PREFIX>/<token>`` path (trailing slash optional)."""
+    prefix = f"/{personal_links_settings.URL_PREFIX}/"
+    if not path.startswith(prefix):
+        return None
+    token = path[len(prefix) :].removesuffix("/")
+    return token if token and "/" not in token else None
+
+
+def link_for_token(token: str) -> PersonalLink | None:
+    """Return the link a token names, or None if the token is bad or names no link.
+
+    A well-signed token whose expiry differs from its link's (including a
+    token without ``exp`` for a link that expires) is refused.
+    """
+    verified = tokens.verify(token)
+    if verified.public_id is None:
+        return None
+    link = (
+        PersonalLink.objects.select_related("batch__page")
+        .filter(public_id=verified.public_id)
+        .first()
+    )
+    if link is None:
+        logger.debug("No personal link has the public id %s", verified.public_id)
+        return None
+    if _seconds(verified.expires_at) != _seconds(link.expires_at):
+        logger.debug("Token expiry does not match personal link %s", link.public_id)
+        return None
+    return link
+
+
+def remember_link(request: HttpRequest, link: PersonalLink) -> None:
+    """Keep the link in the session as this visitor's link for its page."""
+    links = dict(request.session.get(SESSION_KEY, {}))
+    page_key = str(link.batch.page_id)
+    links.pop(page_key, None)  # re-insert so that the latest link comes last
+    links[page_key] = link.pk
+    request.session[SESSION_KEY] = links
+    if request.session.session_key:
+        # A new key for a new identity, as on login: a planted session id learns nothing.
+        request.session.cycle_key()
+
+
+def personal_link_for(request: HttpRequest, page: Any) -> PersonalLink | None:
+    """Return the visitor's link for ``page``, loaded for the gate, or None."""
+    link_id = _session_links(request).get(str(page.pk))
+    if link_id is None:
+        return None
+    return _first(PersonalLink.objects.for_gate(page.pk).filter(pk=link_id))
+
+
+def _latest_link(request: HttpRequest) -> PersonalLink | None:
+    link_ids = list(_session_links(request).values())
+    if not link_ids:
+        return None
+    return _first(PersonalLink.objects.for_gate().filter(pk=link_ids[-1]))
+
+
+def _session_links(request: HttpRequest) -> dict[str, int]:
+    # Without a session cookie there is nothing to read: do not load the session.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
+        return {}
+    return request.session.get(SESSION_KEY, {})
+
+
+def _first(links: QuerySet[PersonalLink]) -> PersonalLink | None:
+    # Not .first(): ordering by pk costs time on every gated view and buys nothing here.
+    return next(iter(links[:1]), None)
+
+
+def _seconds(moment: Any) -> int | None:
+    return None if moment is None else int(moment.timestamp())

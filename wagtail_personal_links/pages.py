@@ -1,0 +1,115 @@
+"""Page mixins: the invitation-only gate and the single attributed answer."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from .gate import Gate, add_gate_headers, render_gate
+from .middleware import personal_link_for
+from .models import PersonalLink, PersonalLinkFormSubmission
+from .models.submissions import CONTACT_DATA_FIELDS
+
+__all__ = ["AlreadyAnswered", "PersonalLinksFormMixin"]
+
+
+class AlreadyAnswered(Exception):
+    """The link was used up, or its contact answered, while this answer was on its way."""
+
+
+class PersonalLinksFormMixin(models.Model):
+    """Make a form page invitation-only and attribute each answer to one contact.
+
+    Put it before ``AbstractForm`` or ``AbstractEmailForm``::
+
+        class SurveyPage(PersonalLinksFormMixin, AbstractEmailForm): ...
+
+    A visitor who came through a personal link for this page is held to it:
+    the form is shown only while the link is usable, and the first valid
+    submission uses it up and is stored with a snapshot of the contact. A
+    visitor without a link meets the gate when the page is invitation-only,
+    and answers anonymously otherwise. Editor previews are never gated.
+    """
+
+    personal_links_invitation_only = models.BooleanField(
+        _("Invitation only"),
+        default=True,
+        help_text=_("Only people who open a personal link can see and answer the form."),
+    )
+
+    settings_panels = [*Page.settings_panels, FieldPanel("personal_links_invitation_only")]
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        link = personal_link_for(request, self)
+        gate = self.get_personal_links_gate(request, link)
+        if gate is not None:
+            return render_gate(request, gate, page=self, link=link)
+        # process_form_submission() has no request: hand the link over on the instance.
+        self._personal_link = link
+        try:
+            response = super().serve(request, *args, **kwargs)
+        except AlreadyAnswered:
+            return render_gate(request, Gate.ANSWERED, page=self, link=link)
+        if link is not None or self.personal_links_invitation_only:
+            add_gate_headers(response)
+        return response
+
+    def get_personal_links_gate(
+        self, request: HttpRequest, link: PersonalLink | None
+    ) -> Gate | None:
+        """Return the gate to show instead of the form, or None to let the visitor in."""
+        if link is None:
+            return Gate.INVITATION_ONLY if self.personal_links_invitation_only else None
+        if link.batch.page_id != self.pk:
+            return Gate.INVALID
+        return Gate.for_link(link)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["personal_link"] = getattr(self, "_personal_link", None)
+        return context
+
+    def get_submission_class(self) -> type[PersonalLinkFormSubmission]:
+        return PersonalLinkFormSubmission
+
+    def get_data_fields(self) -> list[tuple[str, Any]]:
+        """Add the contact columns after the submission date, before the answers."""
+        fields = list(super().get_data_fields())
+        at = next((i + 1 for i, (name, _label) in enumerate(fields) if name == "submit_time"), 0)
+        return [*fields[:at], *CONTACT_DATA_FIELDS, *fields[at:]]
+
+    def process_form_submission(self, form: Any) -> PersonalLinkFormSubmission:
+        """Store the answer; through a link, use the link up and attribute it, atomically.
+
+        Raises :class:`AlreadyAnswered` when another request used the link up
+        first, or the contact answered through another link.
+        """
+        link = getattr(self, "_personal_link", None)
+        if link is None:
+            return super().process_form_submission(form)
+        try:
+            with transaction.atomic():
+                if not link.consume():
+                    raise AlreadyAnswered
+                submission = super().process_form_submission(form)
+                submission.attribute_to(link)
+        except IntegrityError:
+            if not self.get_submissions().filter(contact_id=link.contact_id).exists():
+                raise
+            raise AlreadyAnswered from None
+        return submission
+
+    def send_mail(self, form: Any) -> None:
+        """Send ``AbstractEmailForm``'s notification once the answer is stored, not before."""
+        transaction.on_commit(functools.partial(super().send_mail, form))
