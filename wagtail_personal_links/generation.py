@@ -31,7 +31,10 @@ __all__ = [
     "default_expiry",
     "expiry_from_date",
     "expiry_from_days",
+    "fill_batch",
     "insert_links",
+    "page_takes_links",
+    "sample_contact_ids",
     "sample_contacts",
     "start_batch",
 ]
@@ -87,16 +90,28 @@ def default_expiry(*, now: datetime.datetime | None = None) -> datetime.datetime
     return None if days is None else expiry_from_days(days, now=now)
 
 
-def sample_contacts(contacts: QuerySet[Contact], size: int) -> QuerySet[Contact]:
-    """Select ``size`` contacts at random from ``contacts``."""
+def page_takes_links(page: Page) -> bool:
+    """Return whether personal links can be made for ``page`` (a survey page)."""
+    return bool(getattr(page.specific_class, "personal_links_enabled", False))
+
+
+def sample_contact_ids(contacts: QuerySet[Contact], size: int) -> list[int]:
+    """Pick the ids of ``size`` contacts at random from ``contacts``."""
     ids = list(contacts.values_list("pk", flat=True))
+    if not ids:
+        raise GenerationError(_("There are no contacts to generate links for."), code="empty")
     if not 1 <= size <= len(ids):
         raise GenerationError(
             _("The sample size must be between 1 and %(count)d, the number of contacts.")
             % {"count": len(ids)},
             code="sample_size",
         )
-    return Contact.objects.filter(pk__in=random.SystemRandom().sample(ids, size))
+    return random.SystemRandom().sample(ids, size)
+
+
+def sample_contacts(contacts: QuerySet[Contact], size: int) -> QuerySet[Contact]:
+    """Select ``size`` contacts at random from ``contacts``."""
+    return Contact.objects.filter(pk__in=sample_contact_ids(contacts, size))
 
 
 def create_batch(
@@ -173,8 +188,38 @@ def insert_links(
 _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
 
 
+def fill_batch(batch: LinkBatch, contact_ids: Iterable[int] | None = None) -> LinkBatch:
+    """Insert the links of a batch begun by :func:`start_batch`, then mark it complete.
+
+    ``contact_ids`` defaults to the members of the batch's segment. Chunks are
+    committed one by one, so the number of links shows the progress. On any
+    error the links are deleted and the batch is marked failed with the error:
+    only a complete batch is ever usable.
+    """
+    try:
+        if contact_ids is None:
+            if batch.segment is None:
+                raise GenerationError(_("The batch's segment no longer exists."), code="empty")
+            contact_ids = _contact_ids(batch.segment.get_contacts())
+        count = insert_links(batch, contact_ids)
+        if count == 0:
+            raise GenerationError(_("There are no contacts to generate links for."), code="empty")
+    except Exception as exc:
+        batch.links.all().delete()
+        _finish(batch, LinkBatch.Status.FAILED, error=str(exc) or type(exc).__name__)
+        raise
+    return _finish(batch, LinkBatch.Status.COMPLETE, total=count)
+
+
+def _finish(batch: LinkBatch, status: str, **fields: Any) -> LinkBatch:
+    for name, value in {"status": status, **fields}.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=["status", *fields])
+    return batch
+
+
 def _check_page(page: Page) -> None:
-    if not getattr(page.specific_class, "personal_links_enabled", False):
+    if not page_takes_links(page):
         raise GenerationError(
             _("“%(page)s” is not a survey page that supports personal links.") % {"page": page},
             code="not_survey",

@@ -8,6 +8,8 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from wagtail_personal_links.panels import PersonalLinksPanel
+
 
 class HomePage(Page):
     intro = RichTextField(blank=True)
@@ -26,6 +28,7 @@ class SurveyPage(AbstractEmailForm):
     content_panels = [
         *AbstractEmailForm.content_panels,
         FormSubmissionsPanel(),
+        PersonalLinksPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label="Form fields"),
         FieldPanel("thank_you_text"),

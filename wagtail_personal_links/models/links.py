@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import Contact
@@ -80,9 +81,23 @@ class LinkBatch(models.Model):
         verbose_name = _("link batch")
         verbose_name_plural = _("link batches")
         ordering = ["-created_at", "-pk"]
+        permissions = [("generate_personal_links", _("Can generate personal links"))]
 
     def __str__(self) -> str:
         return f"{self.target_label} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def revoke(self) -> bool:
+        """Revoke the batch and every link in it, once; return whether this call did it."""
+        now = timezone.now()
+        with transaction.atomic():
+            revoked = LinkBatch.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
+            if revoked:
+                self.links.filter(revoked_at__isnull=True).update(revoked_at=now)
+        if revoked:
+            self.revoked_at = now
+        return bool(revoked)
 
 
 class PersonalLink(models.Model):
