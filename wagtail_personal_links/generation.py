@@ -169,7 +169,9 @@ def insert_links(
     """Insert a link for each contact id into ``batch``, in chunks; return how many.
 
     Rows go in through ``executemany``: the ORM's per-object cost, not the
-    database, is what makes ``bulk_create`` slow for 100,000 links.
+    database, is what makes ``bulk_create`` slow for 100,000 links. Each chunk
+    is atomic, so outside a transaction every chunk commits (showing progress)
+    and a bad contact id fails at its commit, leaving the connection usable.
     """
     opts = PersonalLink._meta
     quote = connection.ops.quote_name
@@ -180,7 +182,10 @@ def insert_links(
     count = 0
     with connection.cursor() as cursor:
         while chunk := list(islice(ids, chunk_size)):
-            cursor.executemany(sql, [(new_public_id(), batch.pk, pk, expires_at) for pk in chunk])
+            with transaction.atomic():
+                cursor.executemany(
+                    sql, [(new_public_id(), batch.pk, pk, expires_at) for pk in chunk]
+                )
             count += len(chunk)
     return count
 
@@ -188,7 +193,9 @@ def insert_links(
 _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
 
 
-def fill_batch(batch: LinkBatch, contact_ids: Iterable[int] | None = None) -> LinkBatch:
+def fill_batch(
+    batch: LinkBatch, contact_ids: Iterable[int] | None = None, *, chunk_size: int = CHUNK_SIZE
+) -> LinkBatch:
     """Insert the links of a batch begun by :func:`start_batch`, then mark it complete.
 
     ``contact_ids`` defaults to the members of the batch's segment. Chunks are
@@ -201,7 +208,7 @@ def fill_batch(batch: LinkBatch, contact_ids: Iterable[int] | None = None) -> Li
             if batch.segment is None:
                 raise GenerationError(_("The batch's segment no longer exists."), code="empty")
             contact_ids = _contact_ids(batch.segment.get_contacts())
-        count = insert_links(batch, contact_ids)
+        count = insert_links(batch, contact_ids, chunk_size=chunk_size)
         if count == 0:
             raise GenerationError(_("There are no contacts to generate links for."), code="empty")
     except Exception as exc:

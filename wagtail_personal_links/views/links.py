@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -47,6 +47,9 @@ __all__ = [
 ]
 
 
+PERMISSION_DENIED_TEMPLATE = "wagtail_personal_links/admin/links/permission_denied.html"
+
+
 def links_csv_response(batch: LinkBatch, **options: Any) -> StreamingHttpResponse:
     """Stream the batch's links as a CSV attachment; ``options`` go to ``exports.link_rows``."""
     created = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M")
@@ -80,8 +83,10 @@ class PageLinksMixin:
             raise Http404
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A plain 403 rather than Wagtail's redirect to the dashboard, so that
+        # downloads, scripts and the progress polling see the refusal too.
         if not user_can_manage_links(request.user, self.page):
-            raise PermissionDenied
+            return TemplateResponse(request, PERMISSION_DENIED_TEMPLATE, status=403)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_index_url(self) -> str:
