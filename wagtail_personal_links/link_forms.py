@@ -58,6 +58,11 @@ class GenerateLinksForm(forms.Form):
         "contact": _("A single contact"),
         "sample": _("A random sample of a segment"),
     }
+    FIELDS_FOR_TARGET = {
+        "segment": ("segment",),
+        "contact": ("contact",),
+        "sample": ("segment", "sample_size"),
+    }
     FIELD_FOR_ERROR = {"empty": "segment", "sample_size": "sample_size", "expiry_past": "expires"}
 
     target = forms.ChoiceField(
@@ -96,7 +101,13 @@ class GenerateLinksForm(forms.Form):
 
     def clean_segment(self) -> Segment | None:
         pk = self.cleaned_data.get("segment")
-        return None if pk in (None, "") else Segment.objects.filter(pk=pk).first()
+        if pk in (None, ""):
+            return None
+        segment = Segment.objects.filter(pk=pk).first()
+        if segment is None:  # deleted since the form was shown
+            field = self.fields["segment"]
+            raise forms.ValidationError(field.error_messages["invalid_choice"] % {"value": pk})
+        return segment
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -113,11 +124,10 @@ class GenerateLinksForm(forms.Form):
     def clean_recipients(self, data: dict[str, Any]) -> None:
         """Set ``data["recipients"]``, or an error beside the field that needs it."""
         target = data["target"]
-        required = {"segment": ["segment"], "contact": ["contact"]}
-        required["sample"] = ["segment", "sample_size"]
-        if any(name in self.errors for name in required[target]):
+        fields = self.FIELDS_FOR_TARGET[target]
+        if any(name in self.errors for name in fields):
             return
-        missing = [name for name in required[target] if data.get(name) is None]
+        missing = [name for name in fields if data.get(name) is None]
         for name in missing:
             self.add_error(name, forms.ValidationError(_("This field is required."), "required"))
         if missing:

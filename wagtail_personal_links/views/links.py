@@ -1,7 +1,8 @@
-"""Admin views of a survey page's personal links: generate, history, download, revoke.
+"""The personal links view of a survey page: the generate form above the batch history.
 
-Every view takes the "Can generate personal links" permission and edit
-permission on the page (:func:`~wagtail_personal_links.permissions.user_can_manage_links`).
+Every personal links view takes the "Can generate personal links" permission
+and edit permission on the page
+(:func:`~wagtail_personal_links.permissions.user_can_manage_links`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,8 +18,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
-from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.models import Page
@@ -28,23 +27,9 @@ from ..generation import GenerationError, page_takes_links
 from ..link_forms import GenerateLinksForm
 from ..models import LinkBatch, Segment
 from ..permissions import user_can_manage_links
-from .link_history import (
-    STATE_LABELS,
-    URL_NAMESPACE,
-    batch_history,
-    batch_progress,
-    batch_state,
-    batch_url,
-    history_columns,
-)
+from .link_history import URL_NAMESPACE, batch_history, history_columns
 
-__all__ = [
-    "BatchStatusView",
-    "DownloadLinksView",
-    "LinksIndexView",
-    "RevokeBatchView",
-    "links_csv_response",
-]
+__all__ = ["LinksIndexView", "PageLinksMixin", "links_csv_response"]
 
 
 PERMISSION_DENIED_TEMPLATE = "wagtail_personal_links/admin/links/permission_denied.html"
@@ -99,19 +84,6 @@ class PageLinksMixin:
             *WagtailAdminTemplateMixin.breadcrumbs_items,
             {"url": edit_url, "label": self.page.get_admin_display_title()},
         ]
-
-
-class BatchMixin(PageLinksMixin):
-    """Also find one of the page's batches; ``complete_only`` refuses the others."""
-
-    complete_only = True
-
-    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        batches = LinkBatch.objects.select_related("page")
-        self.batch = get_object_or_404(batches, pk=kwargs["batch_id"], page=self.page)
-        if self.complete_only and self.batch.status != LinkBatch.Status.COMPLETE:
-            raise Http404(_("The links of this batch are not ready."))
 
 
 class LinksIndexView(PageLinksMixin, BaseListingView):
@@ -181,91 +153,3 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
         )
         messages.success(self.request, message % {"count": intcomma(batch.total)})
         return redirect(self.get_index_url())
-
-
-class DownloadLinksView(BatchMixin, View):
-    """Download a batch again: the same URLs, with each link's status."""
-
-    non_responders_only = False
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        links = self.batch.links.all()
-        if self.non_responders_only:
-            links = links.filter(submitted_at__isnull=True)
-        audit.log_batch_action(
-            audit.DOWNLOAD,
-            self.batch,
-            request.user,
-            links.count(),
-            non_responders=self.non_responders_only,
-        )
-        return links_csv_response(
-            self.batch, with_status=True, non_responders_only=self.non_responders_only
-        )
-
-
-class RevokeBatchView(BatchMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Ask for confirmation, then revoke every link of a batch, irreversibly."""
-
-    template_name = "wagtail_personal_links/admin/links/revoke.html"
-    page_title = gettext_lazy("Revoke links")
-    header_icon = "link"
-    http_method_names = ["get", "post"]
-
-    def get_page_subtitle(self) -> str:
-        return self.batch.target_label
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {"url": self.get_index_url(), "label": _("Personal links")},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        count = self.batch.links.count()
-        return super().get_context_data(
-            batch=self.batch, link_count=count, index_url=self.get_index_url(), **kwargs
-        )
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.batch.revoke():
-            count = self.batch.links.count()
-            audit.log_batch_action(audit.REVOKE, self.batch, request.user, count)
-            messages.success(
-                request,
-                _("The links of “%(batch)s” have been revoked.")
-                % {"batch": self.batch.target_label},
-            )
-        else:
-            messages.warning(
-                request,
-                _("The links of “%(batch)s” were already revoked.")
-                % {"batch": self.batch.target_label},
-            )
-        return redirect(self.get_index_url())
-
-
-class BatchStatusView(BatchMixin, View):
-    """Report a batch's progress as JSON, for the history's progress bars."""
-
-    complete_only = False
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        batch = self.batch
-        links = batch.links.count()
-        state = batch_state(batch)
-        data = {
-            "state": state,
-            "label": str(STATE_LABELS[state]),
-            "links": links,
-            "total": batch.total,
-        }
-        data["percent"] = (
-            100 if state not in ("generating", "failed") else batch_progress(links, batch.total)
-        )
-        data["error"] = batch.error
-        data["progress_label"] = _("Generating %(percent)d%%") % {"percent": data["percent"]}
-        if batch.status == LinkBatch.Status.COMPLETE:
-            data["download_url"] = batch_url("download", batch)
-        return JsonResponse(data)
