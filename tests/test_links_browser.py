@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -37,6 +38,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The test's queries ran in Playwright's context, on a connection of
+        # their own; close it so that the test database can be dropped.
+        connections.close_all()
 
 
 @pytest.fixture
