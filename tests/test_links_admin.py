@@ -374,7 +374,8 @@ def test_revoke_stops_every_link_of_the_batch(admin_client, survey_page, batch):
     assert response["Location"] == links_url("index", survey_page)
     batch.refresh_from_db()
     assert batch.revoked_at is not None
-    assert not batch.links.filter(revoked_at__isnull=True).exists()
+    rows = csv_rows(admin_client.get(links_url("download", survey_page, batch)))
+    assert {row[7] for row in rows[1:]} == {"Revoked"}
     history = admin_client.get(response["Location"]).content.decode()
     assert "have been revoked" in history
     assert "Revoked" in history
