@@ -146,3 +146,31 @@ def answers():
         "how_satisfied_are_you_with_our_support": "Satisfied",
         "what_should_we_improve": "More exports",
     }
+
+
+def grant_page_edit(user, page) -> None:
+    """Let ``user``'s groups edit ``page`` and its descendants."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    for group in user.groups.all():
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.create(
+                group=group, page=page, permission=Permission.objects.get(codename=codename)
+            )
+
+
+@pytest.fixture
+def links_editor(django_user_model, survey_page):
+    """An editor who may edit the survey page and generate its personal links."""
+    user = make_editor(django_user_model, "linker", ["generate_personal_links"])
+    grant_page_edit(user, survey_page.get_parent())
+    return user
+
+
+@pytest.fixture
+def page_editor(django_user_model, survey_page):
+    """An editor who may edit the survey page but not generate personal links."""
+    user = make_editor(django_user_model, "writer", [])
+    grant_page_edit(user, survey_page.get_parent())
+    return user

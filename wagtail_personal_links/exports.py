@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -139,20 +141,31 @@ def link_rows(
     links = batch.links.order_by("pk")
     if non_responders_only:
         links = links.filter(submitted_at__isnull=True)
-    fields = ("public_id", *CONTACT_FIELDS, *(STATE_FIELDS if with_status else ()))
-    # Links carry their batch's expiry; reading it from the batch spares a
-    # datetime conversion per row.
-    expires_at, expires_text, now = batch.expires_at, _iso(batch.expires_at), timezone.now()
+    # Links normally carry their batch's expiry; then reading it from the batch
+    # spares a datetime conversion per row.
+    own_expiry = _links_with_own_expiry(batch).exists()
+    fields = ("public_id", *CONTACT_FIELDS, *(("expires_at",) if own_expiry else ()))
+    fields += STATE_FIELDS if with_status else ()
+    now = timezone.now()
     for public_id, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
-        row = [*values[:5], prefix + sign(public_id, expires_at), expires_text]
+        contact, state = values[:5], values[5:]
+        expires_at = state.pop(0) if own_expiry else batch.expires_at
+        row = [*contact, prefix + sign(public_id, expires_at), _iso(expires_at)]
         if with_status:
-            opened_at, submitted_at, revoked_at = values[5:]
+            opened_at, submitted_at, revoked_at = state
             row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,
                                    revoked_at=revoked_at or batch.revoked_at,
                                    expires_at=expires_at, now=now))  # fmt: skip
         yield row
 
 
+def _links_with_own_expiry(batch: LinkBatch) -> QuerySet:
+    if batch.expires_at is None:
+        return batch.links.filter(expires_at__isnull=False)
+    return batch.links.exclude(expires_at=batch.expires_at)
+
+
+@lru_cache(maxsize=16)
 def _iso(moment: datetime.datetime | None) -> str:
     if moment is None:
         return ""

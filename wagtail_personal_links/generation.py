@@ -32,7 +32,10 @@ __all__ = [
     "default_expiry",
     "expiry_from_date",
     "expiry_from_days",
+    "fill_batch",
     "insert_links",
+    "page_takes_links",
+    "sample_contact_ids",
     "sample_contacts",
     "start_batch",
 ]
@@ -88,16 +91,29 @@ def default_expiry(*, now: datetime.datetime | None = None) -> datetime.datetime
     return None if days is None else expiry_from_days(days, now=now)
 
 
-def sample_contacts(contacts: QuerySet[Contact], size: int) -> QuerySet[Contact]:
-    """Select ``size`` contacts at random from ``contacts``."""
+def page_takes_links(page: Page) -> bool:
+    """Return whether personal links can be made for ``page`` (a survey page)."""
+    model = page.specific_class
+    return model is not None and issubclass(model, PersonalLinksFormMixin)
+
+
+def sample_contact_ids(contacts: QuerySet[Contact], size: int) -> list[int]:
+    """Pick the ids of ``size`` contacts at random from ``contacts``."""
     ids = list(contacts.values_list("pk", flat=True))
+    if not ids:
+        raise GenerationError(_("There are no contacts to generate links for."), code="empty")
     if not 1 <= size <= len(ids):
         raise GenerationError(
             _("The sample size must be between 1 and %(count)d, the number of contacts.")
             % {"count": len(ids)},
             code="sample_size",
         )
-    return Contact.objects.filter(pk__in=random.SystemRandom().sample(ids, size))
+    return random.SystemRandom().sample(ids, size)
+
+
+def sample_contacts(contacts: QuerySet[Contact], size: int) -> QuerySet[Contact]:
+    """Select ``size`` contacts at random from ``contacts``."""
+    return Contact.objects.filter(pk__in=sample_contact_ids(contacts, size))
 
 
 def create_batch(
@@ -157,7 +173,9 @@ def insert_links(
     The ORM's per-object cost, not the database, is what makes ``bulk_create``
     slow for 100,000 links, so rows go in as plain parameters: one
     ``INSERT ... SELECT unnest(...)`` per chunk on PostgreSQL (a single
-    statement instead of one per row), ``executemany`` elsewhere.
+    statement instead of one per row), ``executemany`` elsewhere. Each chunk is
+    atomic, so outside a transaction every chunk commits (showing progress) and
+    a bad contact id fails at its commit, leaving the connection usable.
     """
     opts = PersonalLink._meta
     quote = connection.ops.quote_name
@@ -169,17 +187,18 @@ def insert_links(
     with connection.cursor() as cursor:
         while chunk := list(islice(ids, chunk_size)):
             public_ids = new_public_ids(len(chunk))
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s",
-                    [public_ids, batch.pk, chunk, expires_at],
-                )
-            else:
-                rows = zip(public_ids, chunk, strict=True)
-                cursor.executemany(
-                    f"{head} VALUES (%s, %s, %s, %s)",
-                    [(public_id, batch.pk, pk, expires_at) for public_id, pk in rows],
-                )
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s",
+                        [public_ids, batch.pk, chunk, expires_at],
+                    )
+                else:
+                    rows = zip(public_ids, chunk, strict=True)
+                    cursor.executemany(
+                        f"{head} VALUES (%s, %s, %s, %s)",
+                        [(public_id, batch.pk, pk, expires_at) for public_id, pk in rows],
+                    )
             count += len(chunk)
     return count
 
@@ -187,8 +206,40 @@ def insert_links(
 _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
 
 
+def fill_batch(
+    batch: LinkBatch, contact_ids: Iterable[int] | None = None, *, chunk_size: int = CHUNK_SIZE
+) -> LinkBatch:
+    """Insert the links of a batch begun by :func:`start_batch`, then mark it complete.
+
+    ``contact_ids`` defaults to the members of the batch's segment. Chunks are
+    committed one by one, so the number of links shows the progress. On any
+    error the links are deleted and the batch is marked failed with the error:
+    only a complete batch is ever usable.
+    """
+    try:
+        if contact_ids is None:
+            if batch.segment is None:
+                raise GenerationError(_("The batch's segment no longer exists."), code="empty")
+            contact_ids = _contact_ids(batch.segment.get_contacts())
+        count = insert_links(batch, contact_ids, chunk_size=chunk_size)
+        if count == 0:
+            raise GenerationError(_("There are no contacts to generate links for."), code="empty")
+    except Exception as exc:
+        batch.links.all().delete()
+        _finish(batch, LinkBatch.Status.FAILED, error=str(exc) or type(exc).__name__)
+        raise
+    return _finish(batch, LinkBatch.Status.COMPLETE, total=count)
+
+
+def _finish(batch: LinkBatch, status: str, **fields: Any) -> LinkBatch:
+    for name, value in {"status": status, **fields}.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=["status", *fields])
+    return batch
+
+
 def _check_page(page: Page) -> None:
-    if not issubclass(page.specific_class, PersonalLinksFormMixin):
+    if not page_takes_links(page):
         raise GenerationError(
             _("“%(page)s” is not a survey page that supports personal links.") % {"page": page},
             code="not_survey",

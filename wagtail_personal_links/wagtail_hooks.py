@@ -5,7 +5,9 @@ from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
 
+from . import audit, link_urls
 from .importing import LOG_ACTION, ContactImportLogFormatter
+from .permissions import generate_permissions
 from .views import imports
 from .views.bulk_actions import (
     AddToSegmentBulkAction,
@@ -13,6 +15,7 @@ from .views.bulk_actions import (
     MembersRemovedFormatter,
     RemoveFromSegmentBulkAction,
 )
+from .views.link_buttons import PersonalLinksMenuItem
 from .viewsets import PersonalLinksViewSetGroup
 
 # Contacts and segments: the "Personal links" menu and the Contacts bulk actions.
@@ -47,3 +50,25 @@ def register_contact_import_urls() -> list:
 @hooks.register("register_log_actions")
 def register_contact_import_log_action(actions: LogActionRegistry) -> None:
     actions.register_action(LOG_ACTION)(ContactImportLogFormatter)
+
+
+# Personal links of survey pages: admin views, entry points, permission, log actions.
+
+
+@hooks.register("register_admin_urls")
+def register_links_admin_urls():
+    return [path("personal-links/pages/", include(link_urls))]
+
+
+@hooks.register("register_page_header_buttons")
+def personal_links_header_button(page, user, view_name, next_url=None):
+    yield PersonalLinksMenuItem(page=page, priority=40)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def personal_links_listing_button(page, user, next_url=None):
+    yield PersonalLinksMenuItem(page=page, priority=45)
+
+
+hooks.register("register_permissions", generate_permissions)
+hooks.register("register_log_actions", audit.register_log_actions)

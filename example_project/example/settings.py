@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,8 +118,9 @@ WAGTAIL_SITE_NAME = "Personal links demo"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-# Run background work inline by default; point this at a database or RQ
-# worker in production (see the README).
+# Run background work inline by default. In production, use a worker: for
+# example django-tasks-db's {"BACKEND": "django_tasks_db.DatabaseBackend"}
+# with `manage.py db_worker` running beside the site (see the README).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

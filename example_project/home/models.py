@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from wagtail_personal_links.pages import PersonalLinksFormMixin
+from wagtail_personal_links.panels import PersonalLinksPanel
 
 
 class HomePage(Page):
@@ -28,6 +29,7 @@ class SurveyPage(PersonalLinksFormMixin, AbstractEmailForm):
     content_panels = [
         *AbstractEmailForm.content_panels,
         FormSubmissionsPanel(),
+        PersonalLinksPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label="Form fields"),
         FieldPanel("thank_you_text"),

@@ -101,6 +101,7 @@ class LinkBatch(models.Model):
         verbose_name = _("link batch")
         verbose_name_plural = _("link batches")
         ordering = ["-created_at", "-pk"]
+        permissions = [("generate_personal_links", _("Can generate personal links"))]
 
     def __str__(self) -> str:
         return f"{self.target_label} ({self.created_at:%Y-%m-%d %H:%M})"

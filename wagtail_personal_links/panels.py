@@ -1,0 +1,58 @@
+"""``PersonalLinksPanel``: a survey page's personal links at a glance, in the page editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import Panel
+
+from .models import LinkBatch, PersonalLink
+from .permissions import user_can_manage_links
+
+__all__ = ["PersonalLinksPanel"]
+
+
+class PersonalLinksPanel(Panel):
+    """Show a survey page's links, how many were started and finished, and where to manage them.
+
+    Add it to a survey page's panels, like Wagtail's ``FormSubmissionsPanel``::
+
+        content_panels = [*AbstractEmailForm.content_panels, PersonalLinksPanel(), ...]
+
+    It is shown only to users who may manage the page's links.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("heading", _("Personal links"))
+        super().__init__(*args, **kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_personal_links/panels/personal_links_panel.html"
+
+        def is_shown(self) -> bool:
+            page = self.instance
+            return bool(page.pk) and user_can_manage_links(self.request.user, page)
+
+        @cached_property
+        def counts(self) -> dict[str, int]:
+            """Count the links of the page's complete batches, and those started and finished."""
+            links = PersonalLink.objects.filter(
+                batch__page=self.instance, batch__status=LinkBatch.Status.COMPLETE
+            )
+            return links.aggregate(
+                links=Count("pk"),
+                started=Count("pk", filter=Q(opened_at__isnull=False)),
+                finished=Count("pk", filter=Q(submitted_at__isnull=False)),
+            )
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            context = super().get_context_data(parent_context)
+            context.update(self.counts)
+            context["links_url"] = reverse(
+                "wagtail_personal_links_links:index", args=[self.instance.pk]
+            )
+            return context

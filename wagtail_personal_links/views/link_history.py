@@ -1,0 +1,142 @@
+"""The batch history table of a survey page: counts, statuses and row actions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn
+from wagtail.admin.widgets import Button, ButtonWithDropdown, ListingButton
+from wagtail.models import Page
+
+from ..models import LinkBatch
+
+__all__ = ["STATE_LABELS", "batch_history", "batch_progress", "batch_state", "history_columns"]
+
+URL_NAMESPACE = "wagtail_personal_links_links"
+
+STATE_LABELS = {
+    "active": _("Active"),
+    "expired": _("Expired"),
+    "revoked": _("Revoked"),
+    "generating": _("Generating"),
+    "failed": _("Failed"),
+}
+
+
+def batch_history(page: Page) -> QuerySet[LinkBatch]:
+    """Select the page's batches, newest first, with their link, started and finished counts.
+
+    The counts come from one aggregate query for the whole page of history.
+    """
+    return (
+        LinkBatch.objects.filter(page=page)
+        .select_related("created_by")
+        .annotate(
+            link_count=Count("links"),
+            started_count=Count("links", filter=Q(links__opened_at__isnull=False)),
+            finished_count=Count("links", filter=Q(links__submitted_at__isnull=False)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def batch_state(batch: LinkBatch, now: datetime.datetime | None = None) -> str:
+    """Return the batch's state: active, expired, revoked, generating or failed."""
+    if batch.status != LinkBatch.Status.COMPLETE:
+        return "generating" if batch.status == LinkBatch.Status.GENERATING else "failed"
+    if batch.revoked_at is not None:
+        return "revoked"
+    if batch.expires_at is not None and batch.expires_at <= (now or timezone.now()):
+        return "expired"
+    return "active"
+
+
+def batch_progress(links: int, total: int) -> int:
+    """Return how far a batch has got, in whole percent."""
+    return min(100, links * 100 // total) if total else 0
+
+
+def batch_url(name: str, batch: LinkBatch) -> str:
+    """Return the URL of one of the batch's admin views."""
+    return reverse(f"{URL_NAMESPACE}:{name}", args=[batch.page_id, batch.pk])
+
+
+class CreatedColumn(Column):
+    """When the batch was made, and by whom."""
+
+    cell_template_name = "wagtail_personal_links/admin/links/created_cell.html"
+
+
+class ExpiryColumn(Column):
+    """When the batch's links expire, if ever."""
+
+    cell_template_name = "wagtail_personal_links/admin/links/expiry_cell.html"
+
+
+class StatusColumn(Column):
+    """A status tag, or a progress bar that follows a batch being generated."""
+
+    cell_template_name = "wagtail_personal_links/admin/links/status_cell.html"
+
+    class Media:
+        js = ["wagtail_personal_links/js/batch-progress.js"]
+
+    def get_cell_context_data(self, instance: LinkBatch, parent_context: Any) -> dict[str, Any]:
+        context = super().get_cell_context_data(instance, parent_context)
+        state = batch_state(instance)
+        context.update(state=state, label=STATE_LABELS[state])
+        if state == "generating":
+            context["percent"] = batch_progress(instance.link_count, instance.total)
+            context["status_url"] = batch_url("status", instance)
+        return context
+
+
+class ActionsColumn(ButtonsColumnMixin, Column):
+    """Download a complete batch, its non-responders, or revoke it."""
+
+    cell_template_name = "wagtail_personal_links/admin/links/actions_cell.html"
+
+    def get_buttons(self, instance: LinkBatch, parent_context: Any) -> list[Any]:
+        if instance.status != LinkBatch.Status.COMPLETE:
+            return []
+        label = _("Download links")
+        more = [
+            Button(
+                _("Download non-responders"),
+                batch_url("download_non_responders", instance),
+                icon_name="download",
+                priority=10,
+            )
+        ]
+        if instance.revoked_at is None:
+            revoke_url = batch_url("revoke", instance)
+            more.append(Button(_("Revoke"), revoke_url, icon_name="bin", priority=20))
+        more_label = _("More actions for “%(batch)s”") % {"batch": instance.target_label}
+        return [
+            ListingButton(label, batch_url("download", instance), priority=1),
+            ButtonWithDropdown(
+                buttons=more,
+                icon_name="dots-horizontal",
+                attrs={"aria-label": more_label},
+                priority=2,
+            ),
+        ]
+
+
+def history_columns() -> list[Column]:
+    """Return the columns of the history table, in the order of the Qualtrics history."""
+    return [
+        Column("target_label", label=_("Contacts")),
+        CreatedColumn("created_at", label=_("Created")),
+        ExpiryColumn("expires_at", label=_("Link expiration")),
+        NumberColumn("link_count", label=_("Links")),
+        NumberColumn("started_count", label=_("Started")),
+        NumberColumn("finished_count", label=_("Finished")),
+        StatusColumn("status", label=_("Status")),
+        ActionsColumn("actions", label=_("Actions")),
+    ]
