@@ -530,3 +530,18 @@ def test_statuses_follow_the_respondents(admin_client, survey_page, batch):
     assert [row[7] for row in rows] == ["Started", "Finished", *["Not started"] * 3]
     history = admin_client.get(links_url("index", survey_page)).context["object_list"][0]
     assert (history.started_count, history.finished_count) == (2, 1)
+
+
+def test_segment_member_counts_cost_no_query_per_segment(admin_client, survey_page):
+    url = links_url("index", survey_page)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as one_segment:
+        admin_client.get(url)
+    for index in range(5):
+        Segment.objects.create(name=f"Extra {index}")
+
+    with CaptureQueriesContext(connection) as six_segments:
+        response = admin_client.get(url)
+
+    assert "Extra 4 (0 contacts)" in response.content.decode()
+    assert len(six_segments) == len(one_segment)

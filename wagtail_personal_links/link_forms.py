@@ -37,8 +37,8 @@ class ExpiryDateInput(AdminDateInput):
 def segment_choices() -> list[tuple[Any, str]]:
     """Return a dropdown's choices of segments, each with its number of members."""
     choices: list[tuple[Any, str]] = []
-    for segment in Segment.objects.all():
-        count = segment.get_contacts().count()
+    for segment in Segment.objects.with_member_count():
+        count = segment.member_count
         label = ngettext(
             "%(segment)s (%(count)s contact)", "%(segment)s (%(count)s contacts)", count
         )

@@ -18,7 +18,7 @@ from .views.contacts import (
     ContactIndexView,
     ContactInspectView,
 )
-from .views.segments import MemberCountColumn, SegmentInspectView, segments_with_member_count
+from .views.segments import MemberCountColumn, SegmentInspectView
 
 __all__ = ["ContactViewSet", "PersonalLinksViewSetGroup", "SegmentViewSet"]
 
@@ -123,7 +123,7 @@ class SegmentViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Segment]:
-        return segments_with_member_count()
+        return Segment.objects.with_member_count()
 
 
 class PersonalLinksViewSetGroup(SnippetViewSetGroup):

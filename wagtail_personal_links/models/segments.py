@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .contacts import Contact
 
-__all__ = ["Segment", "SegmentMembership"]
+__all__ = ["Segment", "SegmentMembership", "SegmentQuerySet"]
+
+
+class SegmentQuerySet(models.QuerySet):
+    """Queries over segments."""
+
+    def with_member_count(self) -> SegmentQuerySet:
+        """Annotate each segment with ``member_count``, in the same query.
+
+        The count is a subquery, so a page of segments costs one query however
+        many rows it shows, and a paginator's total does not touch the
+        membership table at all.
+        """
+        members = (
+            SegmentMembership.objects.filter(segment=OuterRef("pk"))
+            .order_by()
+            .values("segment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(member_count=Coalesce(Subquery(members), 0))
 
 
 class Segment(models.Model):
@@ -28,6 +50,8 @@ class Segment(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SegmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("segment")

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import InspectView
 
 from ..forms import contacts_in_segment_url
-from ..models import Contact, Segment, SegmentMembership
+from ..models import Contact, Segment
 
 __all__ = [
     "MemberCountColumn",
     "SegmentInspectView",
     "can_list_contacts",
-    "segments_with_member_count",
 ]
-
-
-def segments_with_member_count() -> QuerySet[Segment]:
-    """Select segments annotated with ``member_count``.
-
-    The count is a subquery of the listing's own query, so a page of segments
-    costs one query however many rows it shows, and the paginator's total
-    does not touch the membership table at all.
-    """
-    members = (
-        SegmentMembership.objects.filter(segment=OuterRef("pk"))
-        .order_by()
-        .values("segment")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Segment.objects.annotate(member_count=Coalesce(Subquery(members), 0))
 
 
 def can_list_contacts(user: Any) -> bool:
