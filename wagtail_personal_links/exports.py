@@ -46,6 +46,7 @@ LINK_COLUMNS = (
 )
 STATUS_COLUMN = "Status"
 FORMULA_PREFIXES = frozenset("=+-@\t\r")
+_SUSPECT = FORMULA_PREFIXES | {"'"}
 CHUNK_SIZE = 2_000
 
 
@@ -76,9 +77,13 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """Yield each row as one RFC 4180 CSV line, every cell escaped against formulas."""
     writer = csv.writer(_Echo())
     for row in rows:
-        # Only text can hold a formula; numbers and None are written as they are.
+        # Only text can hold a formula; numbers and None are written as they are,
+        # and text is looked at closely only when its first character could start one.
         yield writer.writerow(
-            [escape_cell(cell) if isinstance(cell, str) else cell for cell in row]
+            [
+                escape_cell(cell) if isinstance(cell, str) and cell[:1] in _SUSPECT else cell
+                for cell in row
+            ]
         )
 
 

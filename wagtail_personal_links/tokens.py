@@ -20,6 +20,7 @@ Security properties kept here:
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime
 import enum
 import hashlib
@@ -119,8 +120,12 @@ class Signer:
         return (signing_input + b"." + signature).decode()
 
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def _b64(data: bytes) -> bytes:
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
+    # base64.urlsafe_b64encode, without its two extra function calls per use.
+    return binascii.b2a_base64(data, newline=False).translate(_URL_SAFE).rstrip(b"=")
 
 
 def signer() -> Signer:
