@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +20,9 @@ def setup_django() -> str:
     sys.path[:0] = [str(ROOT / "example_project"), str(ROOT)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example.settings")
     if not os.environ.get("DATABASE_URL"):
-        path = Path(tempfile.mkdtemp(prefix="pl-bench-")) / "bench.sqlite3"
+        folder = tempfile.mkdtemp(prefix="pl-bench-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     import django
     from django.core.management import call_command
@@ -28,9 +32,10 @@ def setup_django() -> str:
 
     if connection.vendor != "sqlite":
         # Benchmarks on a real server use a database of their own and drop it after.
-        from django.test.utils import setup_databases
+        from django.test.utils import setup_databases, teardown_databases
 
-        setup_databases(verbosity=0, interactive=False)
+        config = setup_databases(verbosity=0, interactive=False)
+        atexit.register(teardown_databases, config, verbosity=0)
     else:
         call_command("migrate", verbosity=0)
     return f"{connection.vendor} ({connection.settings_dict['NAME']})"
