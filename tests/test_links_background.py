@@ -223,7 +223,7 @@ def test_database_backend_records_a_failed_task(database_backend, survey_page):
     from django_tasks_db.models import DBTaskResult
 
     segment = Segment.objects.get(name="Demo customers")
-    batch = tasks.generate_batch(survey_page, for_segment(segment), expires_at=None)
+    batch = generation.generate_batch(survey_page, for_segment(segment), expires_at=None)
     segment.delete()
 
     run_worker()
