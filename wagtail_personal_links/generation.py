@@ -28,8 +28,10 @@ from .pages import PersonalLinksFormMixin
 __all__ = [
     "MAX_EXPIRATION_DAYS",
     "GenerationError",
+    "check_page",
     "create_batch",
     "default_expiry",
+    "expiry_after_days",
     "expiry_from_date",
     "expiry_from_days",
     "fill_batch",
@@ -48,7 +50,7 @@ class GenerationError(Exception):
     """A request for links that cannot be met; ``code`` says why, the message says it to a person.
 
     Codes: ``not_live``, ``not_survey``, ``empty``, ``expiry_past``, ``expiry_range``,
-    ``sample_size``.
+    ``sample_size``, ``unknown_contacts``.
     """
 
     def __init__(self, message: str, code: str) -> None:
@@ -83,6 +85,22 @@ def expiry_from_days(days: int, *, now: datetime.datetime | None = None) -> date
             code="expiry_range",
         )
     return (now or timezone.now()) + datetime.timedelta(days=days)
+
+
+def expiry_after_days(days: int, *, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Return when links valid through the UTC date ``days`` (1 to 365) days from today expire.
+
+    The rule is the admin's expiry date, counted in days: valid through that
+    date, until 00:00 UTC on the next day.
+    """
+    if not 1 <= days <= MAX_EXPIRATION_DAYS:
+        raise GenerationError(
+            _("The number of days must be between 1 and %(max)d.") % {"max": MAX_EXPIRATION_DAYS},
+            code="expiry_range",
+        )
+    now = now or timezone.now()
+    today = now.astimezone(datetime.UTC).date()
+    return expiry_from_date(today + datetime.timedelta(days=days), now=now)
 
 
 def default_expiry(*, now: datetime.datetime | None = None) -> datetime.datetime | None:
@@ -157,7 +175,7 @@ def start_batch(
     **fields: Any,
 ) -> LinkBatch:
     """Check the page and expiry and save an empty batch for :func:`insert_links` to fill."""
-    _check_page(page)
+    check_page(page)
     if expires_at is not None and expires_at <= timezone.now():
         raise GenerationError(_("The expiry must be in the future."), code="expiry_past")
     return LinkBatch.objects.create(
@@ -166,7 +184,11 @@ def start_batch(
 
 
 def insert_links(
-    batch: LinkBatch, contact_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE
+    batch: LinkBatch,
+    contact_ids: Iterable[int],
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    skip_existing: bool = False,
 ) -> int:
     """Insert a link for each contact id into ``batch``, in chunks; return how many.
 
@@ -176,11 +198,15 @@ def insert_links(
     statement instead of one per row), ``executemany`` elsewhere. Each chunk is
     atomic, so outside a transaction every chunk commits (showing progress) and
     a bad contact id fails at its commit, leaving the connection usable.
+    With ``skip_existing``, contacts who already have a link in the batch are
+    skipped (also those a concurrent request has just added) and only the
+    links actually inserted are counted.
     """
     opts = PersonalLink._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(opts.get_field(name).column) for name in _INSERT_FIELDS)
     head = f"INSERT INTO {quote(opts.db_table)} ({columns})"
+    tail = _skip_existing_clause() if skip_existing else ""
     expires_at = connection.ops.adapt_datetimefield_value(batch.expires_at)
     ids = iter(contact_ids)
     count = 0
@@ -190,17 +216,23 @@ def insert_links(
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     cursor.execute(
-                        f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s",
+                        f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s{tail}",
                         [public_ids, batch.pk, chunk, expires_at],
                     )
                 else:
                     rows = zip(public_ids, chunk, strict=True)
                     cursor.executemany(
-                        f"{head} VALUES (%s, %s, %s, %s)",
+                        f"{head} VALUES (%s, %s, %s, %s){tail}",
                         [(public_id, batch.pk, pk, expires_at) for public_id, pk in rows],
                     )
-            count += len(chunk)
+            count += cursor.rowcount if skip_existing else len(chunk)
     return count
+
+
+def _skip_existing_clause() -> str:
+    quote = connection.ops.quote_name
+    batch, contact = (PersonalLink._meta.get_field(name).column for name in ("batch", "contact"))
+    return f" ON CONFLICT ({quote(batch)}, {quote(contact)}) DO NOTHING"
 
 
 _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
@@ -238,7 +270,8 @@ def _finish(batch: LinkBatch, status: str, **fields: Any) -> LinkBatch:
     return batch
 
 
-def _check_page(page: Page) -> None:
+def check_page(page: Page) -> None:
+    """Raise :class:`GenerationError` unless links can be made for ``page`` now."""
     if not page_takes_links(page):
         raise GenerationError(
             _("“%(page)s” is not a survey page that supports personal links.") % {"page": page},

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .generation import GenerationError, sample_contact_ids
 from .models import Contact, Segment
 
-__all__ = ["Recipients", "for_contact", "for_sample", "for_segment"]
+__all__ = ["Recipients", "for_contact", "for_contacts", "for_sample", "for_segment"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,17 @@ def for_sample(segment: Segment, size: int) -> Recipients:
 def for_contact(contact: Contact) -> Recipients:
     """Return the one contact ``contact``."""
     return Recipients(str(contact), 1, None, (contact.pk,))
+
+
+def for_contacts(contact_ids: list[int]) -> Recipients:
+    """Return the contacts with ``contact_ids``; refuse ids of contacts that do not exist."""
+    ids = tuple(dict.fromkeys(contact_ids))
+    found = set(Contact.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if unknown := [pk for pk in ids if pk not in found]:
+        raise GenerationError(
+            _("There are no contacts with the ids %(ids)s.")
+            % {"ids": ", ".join(map(str, unknown[:20]))},
+            code="unknown_contacts",
+        )
+    label = ngettext("%(count)d contact", "%(count)d contacts", len(ids)) % {"count": len(ids)}
+    return Recipients(label, len(ids), None, ids)

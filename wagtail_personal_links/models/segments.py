@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from wagtail.api import APIField
 
 from .contacts import Contact
 
@@ -52,6 +53,15 @@ class Segment(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SegmentQuerySet.as_manager()
+
+    #: Fields of Wagtail's snippets API v3 (``/api/v3/snippets/wagtail_personal_links.Segment/``).
+    #: Members are read and changed through the contacts' bulk import and the admin.
+    api_fields = [
+        APIField("name", writable=True),
+        APIField("description", writable=True),
+        APIField("created_at"),
+        APIField("updated_at"),
+    ]
 
     class Meta:
         verbose_name = _("segment")

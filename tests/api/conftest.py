@@ -1,0 +1,59 @@
+"""Fixtures of the API tests: users with Wagtail API tokens, and clients that send them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from wagtail.models import APIToken
+
+from tests.conftest import make_editor
+
+API = "/api/v3/personal-links"
+
+
+def token_for(user) -> str:
+    """Create a Wagtail API token for ``user``; return its plaintext."""
+    _token, plaintext = APIToken.create_token(user=user, name=f"{user.get_username()} token")
+    return plaintext
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+class APIClient(Client):
+    """A test client that sends an API token with every request."""
+
+    def __init__(self, token: str, *, header: str = "bearer") -> None:
+        headers = (
+            {"Authorization": f"Bearer {token}"} if header == "bearer" else {"x-api-key": token}
+        )
+        super().__init__(headers=headers)
+
+
+@pytest.fixture
+def api(links_editor, django_user_model):
+    """A client of the editor who may generate the survey's links and manage contacts."""
+    group = links_editor.groups.get()
+    from django.contrib.auth.models import Permission
+
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="wagtail_personal_links",
+            codename__in=["add_contact", "change_contact", "view_contact", "change_segment"],
+        )
+    )
+    return APIClient(token_for(links_editor))
+
+
+@pytest.fixture
+def outsider_api(django_user_model):
+    """A client whose token belongs to a user with no permission at all."""
+    return APIClient(token_for(make_editor(django_user_model, "nobody", [])))
+
+
+@pytest.fixture
+def demo_segment(survey_page):
+    from wagtail_personal_links.models import Segment
+
+    return Segment.objects.get(name="Demo customers")
