@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from wagtail.models import APIToken
 
@@ -17,10 +18,6 @@ def token_for(user) -> str:
     return plaintext
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 class APIClient(Client):
     """A test client that sends an API token with every request."""
 
@@ -32,18 +29,21 @@ class APIClient(Client):
 
 
 @pytest.fixture
-def api(links_editor, django_user_model):
-    """A client of the editor who may generate the survey's links and manage contacts."""
-    group = links_editor.groups.get()
-    from django.contrib.auth.models import Permission
-
-    group.permissions.add(
+def api_token(links_editor) -> str:
+    """A token of the editor who may generate the survey's links and import contacts."""
+    links_editor.groups.get().permissions.add(
         *Permission.objects.filter(
             content_type__app_label="wagtail_personal_links",
             codename__in=["add_contact", "change_contact", "view_contact", "change_segment"],
         )
     )
-    return APIClient(token_for(links_editor))
+    return token_for(links_editor)
+
+
+@pytest.fixture
+def api(api_token) -> APIClient:
+    """A client that sends :func:`api_token` as a bearer token."""
+    return APIClient(api_token)
 
 
 @pytest.fixture
