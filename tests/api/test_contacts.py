@@ -1,4 +1,4 @@
-"""Contacts over the API: the bulk import, and the snippets API for single contacts and segments."""
+"""Contacts over the API: the bulk import, and the snippets API for contacts and segments."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_a_bad_row_imports_nothing_and_is_named(api):
 def test_csv_and_xlsx_bodies_are_imported(api):
     csv = api.post(
         f"{IMPORT}file/?duplicates=skip",
-        "Email;First name\nlin@example.com;Lin\n".encode(),
+        b"Email;First name\nlin@example.com;Lin\n",
         content_type="text/csv",
     )
     workbook = Workbook()
