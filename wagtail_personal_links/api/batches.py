@@ -17,7 +17,13 @@ from ..models import LinkBatch, Segment
 from ..views.link_history import batch_history
 from .auth import AUTH, survey_for
 from .batch_views import batch_out, link_page
-from .errors import ERROR_RESPONSES, NOT_READY_RESPONSES, Problem
+from .errors import (
+    ERROR_RESPONSES,
+    NOT_READY_RESPONSES,
+    PROBLEM_CONTENT,
+    Problem,
+    problem_content,
+)
 from .links import no_store
 from .schemas import BatchCreate, BatchOut, BatchPage, LinkPage, PageMeta, PageQuery
 
@@ -43,6 +49,7 @@ def survey_batch(request: HttpRequest, survey_id: int, batch_id: int) -> tuple[P
 @router.get(
     "/surveys/{surveyId}/batches/",
     response={200: BatchPage, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     url_name="personal_links_batches",
     summary="List the link batches of a survey",
     operation_id="personal_links_batches_list",
@@ -58,6 +65,7 @@ def list_batches(request: HttpRequest, surveyId: int, query: PageQuery = Query(.
 @router.post(
     "/surveys/{surveyId}/batches/",
     response={201: BatchOut, 202: BatchOut, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     url_name="personal_links_batches_create",
     summary="Generate a batch of links",
     operation_id="personal_links_batches_create",
@@ -104,6 +112,7 @@ def _recipients(data: BatchCreate) -> recipients.Recipients:
 @router.get(
     "/surveys/{surveyId}/batches/{batchId}/",
     response={200: BatchOut, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     url_name="personal_links_batch",
     summary="Get a batch and its progress",
     operation_id="personal_links_batches_detail",
@@ -117,6 +126,7 @@ def batch_detail(request: HttpRequest, surveyId: int, batchId: int) -> dict:
 @router.get(
     "/surveys/{surveyId}/batches/{batchId}/links/",
     response={200: LinkPage, **NOT_READY_RESPONSES},
+    openapi_extra=problem_content(NOT_READY_RESPONSES),
     url_name="personal_links_batch_links",
     summary="List the links of a batch with their statuses",
     operation_id="personal_links_batches_links",
@@ -137,6 +147,7 @@ def batch_links(
 @router.get(
     "/surveys/{surveyId}/batches/{batchId}/non-responders/",
     response={200: LinkPage, **NOT_READY_RESPONSES},
+    openapi_extra=problem_content(NOT_READY_RESPONSES),
     url_name="personal_links_batch_non_responders",
     summary="List the links of a batch that have not been answered",
     operation_id="personal_links_batches_non_responders",
@@ -157,6 +168,7 @@ def batch_non_responders(
 @router.post(
     "/surveys/{surveyId}/batches/{batchId}/revoke/",
     response={200: BatchOut, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     url_name="personal_links_batch_revoke",
     summary="Revoke every link of a batch",
     operation_id="personal_links_batches_revoke",

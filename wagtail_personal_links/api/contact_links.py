@@ -18,7 +18,7 @@ from .. import generation, minting
 from ..conf import personal_links_settings
 from ..models import Contact, Segment
 from .auth import AUTH, survey_for
-from .errors import ERROR_RESPONSES, Problem
+from .errors import ERROR_RESPONSES, PROBLEM_CONTENT, Problem
 from .links import no_store, status_code, url_maker
 from .schemas import (
     ContactLinkOut,
@@ -43,6 +43,7 @@ def expiry_for(days: int | None) -> datetime.datetime | None:
 @router.get(
     "/surveys/{surveyId}/contact-links/contacts/{contactId}/",
     response={200: ContactLinkOut, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     url_name="personal_links_contact_link",
     summary="Get personalized survey link for a contact",
     operation_id="personal_links_contact_link",
@@ -76,6 +77,7 @@ def contact_link(
 @router.get(
     "/surveys/{surveyId}/contact-links/segments/{segmentId}/",
     response={200: SegmentLinkPage, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     exclude_unset=True,
     url_name="personal_links_segment_links",
     summary="Get survey links for contacts in a segment",
@@ -85,6 +87,7 @@ def contact_link(
     # Formbricks documents this path without its trailing slash.
     "/surveys/{surveyId}/contact-links/segments/{segmentId}",
     response={200: SegmentLinkPage, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     exclude_unset=True,
     include_in_schema=False,
 )

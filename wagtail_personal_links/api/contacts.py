@@ -24,8 +24,8 @@ from ..import_files import read_dataset
 from ..models import Segment
 from ..views.imports import user_can_import_contacts
 from .auth import AUTH
-from .errors import ERROR_RESPONSES, Problem
-from .schemas import ImportOut, ImportRequest
+from .errors import ERROR_RESPONSES, PROBLEM_CONTENT, Problem
+from .schemas import Id, ImportOut, ImportRequest
 
 __all__ = ["router"]
 
@@ -42,13 +42,14 @@ FILE_TYPES = {
 
 class FileImportQuery(Schema):
     duplicates: Literal["skip", "update", "overwrite"] = "update"
-    segmentId: int | None = None
+    segmentId: Id | None = None
     dryRun: bool = False
 
 
 @router.post(
     "/contacts/import/",
     response={200: ImportOut, **ERROR_RESPONSES},
+    openapi_extra=PROBLEM_CONTENT,
     url_name="personal_links_contacts_import",
     summary="Create or update contacts from rows",
     operation_id="personal_links_contacts_import",
@@ -70,7 +71,7 @@ def import_rows(request: HttpRequest, data: ImportRequest) -> dict:
     url_name="personal_links_contacts_import_file",
     summary="Create or update contacts from a CSV, TSV or XLSX file",
     operation_id="personal_links_contacts_import_file",
-    openapi_extra={"requestBody": {"required": True, "content": FILE_TYPES}},
+    openapi_extra={**PROBLEM_CONTENT, "requestBody": {"required": True, "content": FILE_TYPES}},
 )
 def import_file(request: HttpRequest, query: FileImportQuery = Query(...)) -> dict:  # noqa: B008
     """Import the file sent as the request body, exactly as the admin's import would."""

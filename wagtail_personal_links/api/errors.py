@@ -10,7 +10,14 @@ from wagtail.api.v3.errors import ProblemDetail, problem_response
 
 from ..generation import GenerationError
 
-__all__ = ["ERROR_RESPONSES", "NOT_READY_RESPONSES", "Problem", "register_exception_handlers"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "NOT_READY_RESPONSES",
+    "PROBLEM_CONTENT",
+    "Problem",
+    "problem_content",
+    "register_exception_handlers",
+]
 
 #: Where each refusal of the generation service points in a request.
 FIELD_FOR_CODE = {
@@ -27,6 +34,21 @@ FIELD_FOR_CODE = {
 ERROR_RESPONSES: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 422), ProblemDetail)
 #: The same, for operations on a batch's links, which refuse a batch still being made.
 NOT_READY_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ProblemDetail}
+
+
+def problem_content(responses: dict[int, Any]) -> dict[str, Any]:
+    """Return ``openapi_extra`` saying that the error bodies are ``application/problem+json``."""
+    problem = {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}
+    return {
+        "responses": {
+            str(status): {"content": {"application/problem+json": problem}}
+            for status in responses
+            if status >= 400
+        }
+    }
+
+
+PROBLEM_CONTENT = problem_content(ERROR_RESPONSES)
 
 
 class Problem(Exception):

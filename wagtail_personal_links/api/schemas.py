@@ -7,13 +7,14 @@ Field names are camelCase, as in the Formbricks contact-links API that the two
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
 __all__ = [
     "MAX_ATTRIBUTE_KEYS",
+    "MAX_INT",
     "MAX_LIMIT",
     "BatchCreate",
     "BatchOut",
@@ -22,6 +23,7 @@ __all__ = [
     "ContactLink",
     "ContactLinkOut",
     "ContactLinkQuery",
+    "Id",
     "ImportOut",
     "ImportRequest",
     "LinkOut",
@@ -35,6 +37,9 @@ __all__ = [
 
 MAX_LIMIT = 250
 MAX_ATTRIBUTE_KEYS = 20
+#: The largest id or offset every database takes as a query parameter.
+MAX_INT = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 LinkStatusCode = Literal["not_started", "started", "finished", "expired", "revoked"]
 BatchState = Literal["active", "expired", "revoked", "generating", "failed"]
 
@@ -53,7 +58,7 @@ class PageQuery(Schema):
     """Which slice of a list to return."""
 
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Number of items to return.")
-    skip: int = Field(0, ge=0, description="Number of items to skip.")
+    skip: int = Field(0, ge=0, le=MAX_INT, description="Number of items to skip.")
 
 
 class PageMeta(Schema):
@@ -122,8 +127,8 @@ class BatchQuery(PageQuery):
 class BatchCreate(Schema):
     """Who gets links: a segment, some contacts, or a random sample of a segment."""
 
-    segmentId: int | None = None
-    contactIds: list[int] | None = Field(None, min_length=1, max_length=10_000)
+    segmentId: Id | None = None
+    contactIds: list[Id] | None = Field(None, min_length=1, max_length=10_000)
     sampleSize: int | None = Field(None, ge=1, description="Needs segmentId.")
     expiresOn: datetime.date | None = Field(
         None,
@@ -177,7 +182,7 @@ class ImportRequest(Schema):
 
     contacts: list[dict[str, Any]] = Field(..., min_length=1)
     duplicates: Literal["skip", "update", "overwrite"] = "update"
-    segmentId: int | None = None
+    segmentId: Id | None = None
     dryRun: bool = False
 
 
