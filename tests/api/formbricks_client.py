@@ -26,7 +26,7 @@ class FormbricksContactLinks:
         query = urlencode({key: value for key, value in params.items() if value is not None})
         url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
         request = Request(url, headers={"x-api-key": self.api_key})
-        with urlopen(request, timeout=30) as response:  # noqa: S310 (http(s) base URL)
+        with urlopen(request, timeout=30) as response:
             return json.load(response)
 
     def contact_link(

@@ -1,4 +1,4 @@
-"""A client written from Formbricks' documents works against our API, given a base URL and a key."""
+"""A client written from Formbricks' documents works with our API, given a base URL and a key."""
 
 from __future__ import annotations
 

@@ -45,7 +45,8 @@ def get_at_once(token: str, url: str) -> list:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_segment_requests_mint_each_link_once(api_token, survey_page, demo_segment):
-    url = f"{API}/surveys/{survey_page.pk}/contact-links/segments/{demo_segment.pk}/?expirationDays=5"
+    segment_links = f"{API}/surveys/{survey_page.pk}/contact-links/segments/{demo_segment.pk}/"
+    url = f"{segment_links}?expirationDays=5"
 
     responses = get_at_once(api_token, url)
 

@@ -19,7 +19,7 @@ from ..conf import personal_links_settings
 from ..models import Contact, Segment
 from .auth import AUTH, survey_for
 from .errors import ERROR_RESPONSES, PROBLEM_CONTENT, Problem
-from .links import no_store, status_code, url_maker
+from .links import no_store, status_coder, url_maker
 from .schemas import (
     ContactLinkOut,
     ContactLinkQuery,
@@ -137,6 +137,7 @@ def _segment_links(
     keys: list[str] | None,
 ) -> list[SegmentLink]:
     url = url_maker(page)
+    status_code = status_coder()
     items = []
     for pk, attributes in members:
         link = links[pk]

@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from .. import exports, tokens
 
-__all__ = ["STATUS_CODES", "no_store", "status_code", "url_maker"]
+__all__ = ["STATUS_CODES", "no_store", "status_coder", "url_maker"]
 
 #: The re-downloaded CSV's statuses, by the code the API gives them.
 STATUS_CODES = {
@@ -24,23 +24,19 @@ STATUS_CODES = {
 }
 
 
-def status_code(
-    *,
-    opened_at: datetime.datetime | None,
-    submitted_at: datetime.datetime | None,
-    revoked_at: datetime.datetime | None,
-    expires_at: datetime.datetime | None,
-    now: datetime.datetime | None = None,
-) -> str:
-    """Return the code of the status that the CSV download gives the link."""
-    label = exports.link_status(
-        opened_at=opened_at,
-        submitted_at=submitted_at,
-        revoked_at=revoked_at,
-        expires_at=expires_at,
-        now=now or timezone.now(),
-    )
-    return next(code for code, status in STATUS_CODES.items() if str(status) == label)
+def status_coder() -> Callable[..., str]:
+    """Return a function giving the code of the status the CSV download gives a link.
+
+    It takes the link's ``opened_at``, ``submitted_at``, ``revoked_at`` and
+    ``expires_at``. The statuses' labels are translated once, not per link.
+    """
+    codes = {str(status): code for code, status in STATUS_CODES.items()}
+    now = timezone.now()
+
+    def status_code(**state: datetime.datetime | None) -> str:
+        return codes[exports.link_status(**state, now=now)]
+
+    return status_code
 
 
 def url_maker(page: Page) -> Callable[[str, datetime.datetime | None], str]:
