@@ -7,16 +7,24 @@ decides whether the batch is made in the background), and how to find them.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .generation import GenerationError, sample_contact_ids
 from .models import Contact, Segment
+from .models.rules import GenerationError
 
-__all__ = ["Recipients", "for_contact", "for_contacts", "for_sample", "for_segment"]
+__all__ = [
+    "Recipients",
+    "for_contact",
+    "for_contacts",
+    "for_sample",
+    "for_segment",
+    "sample_contact_ids",
+]
 
 
 @dataclass(frozen=True)
@@ -73,3 +81,17 @@ def for_contacts(contact_ids: list[int]) -> Recipients:
         )
     label = ngettext("%(count)d contact", "%(count)d contacts", len(ids)) % {"count": len(ids)}
     return Recipients(label, len(ids), None, ids)
+
+
+def sample_contact_ids(contacts: QuerySet[Contact], size: int) -> list[int]:
+    """Pick the ids of ``size`` contacts at random from ``contacts``."""
+    ids = list(contacts.values_list("pk", flat=True))
+    if not ids:
+        raise GenerationError(_("There are no contacts to generate links for."), code="empty")
+    if not 1 <= size <= len(ids):
+        raise GenerationError(
+            _("The sample size must be between 1 and %(count)d, the number of contacts.")
+            % {"count": len(ids)},
+            code="sample_size",
+        )
+    return random.SystemRandom().sample(ids, size)

@@ -119,7 +119,7 @@ def test_links_of_a_batch_with_statuses_and_non_responders(api, survey_page, dem
     assert page["meta"] == {"total": 5, "limit": 2, "offset": 0}
     rows = page["data"] + rest["data"]
     assert [row["contactId"] for row in rows] == [str(link.contact_id) for link in links]
-    assert [row["status"] for row in rows] == ["finished"] + ["not_started"] * 4
+    assert [row["status"] for row in rows] == ["answered"] + ["not_started"] * 4
     first = rows[0]
     assert first["email"] == answered.contact.email
     assert client.get(urlsplit(rows[1]["surveyUrl"]).path).status_code == 302

@@ -11,7 +11,7 @@ from ninja.security import APIKeyHeader
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page
 
-from ..generation import page_takes_links
+from ..pages import page_takes_links
 from ..permissions import GENERATE_PERMISSION, user_can_manage_links
 
 __all__ = ["AUTH", "APIKeyHeaderAuth", "survey_for"]

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import audit, exports
-from ..models import LinkBatch
-from ..views.link_history import batch_progress, batch_state
+from ..models import LinkBatch, LinkStatus
+from ..views.link_history import batch_progress
 from .errors import Problem
-from .links import STATUS_CODES
 from .schemas import PageMeta, PageQuery
 
 __all__ = ["batch_out", "link_page"]
@@ -29,7 +28,7 @@ def batch_out(batch: LinkBatch) -> dict[str, Any]:
         "label": batch.target_label,
         "source": batch.source,
         "onDemand": batch.on_demand,
-        "state": batch_state(batch),
+        "state": batch.get_state(),
         "createdAt": batch.created_at,
         "createdBy": batch.created_by.get_username() if batch.created_by else None,
         "expiresAt": batch.expires_at,
@@ -67,7 +66,7 @@ def link_page(
         limit=query.limit,
     )
     next(rows)  # the header
-    codes = {str(status): code for code, status in STATUS_CODES.items()}
+    codes = {str(status.label): status.value for status in LinkStatus}
     data = [_link(row, codes) for row in rows]
     if query.skip == 0:
         audit.log_batch_action(

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from wagtail.models import Page
 
-from .. import audit, generation, recipients, tasks
+from .. import audit, generation, recipients
 from ..models import LinkBatch, Segment
+from ..models.rules import expiry_from_date
+from ..pages import page_takes_links
 from ..views.link_history import batch_history
 from .auth import AUTH, survey_for
 from .batch_views import batch_out, link_page
@@ -35,7 +37,7 @@ router = Router(tags=["personal links: batches"], auth=AUTH)
 def links_survey(request: HttpRequest, survey_id: int) -> Page:
     """Return the survey page for :func:`survey_for`; a page that takes no links is a 400."""
     page = survey_for(request, survey_id)
-    if not generation.page_takes_links(page):
+    if not page_takes_links(page):
         raise Problem(400, _("This page takes no personal links."), loc=("path", "surveyId"))
     return page
 
@@ -80,8 +82,8 @@ def create_batch(
     follow ``statusUrl`` until ``state`` is ``active``.
     """
     page = survey_for(request, surveyId)
-    expires_at = None if data.expiresOn is None else generation.expiry_from_date(data.expiresOn)
-    batch = tasks.generate_batch(
+    expires_at = None if data.expiresOn is None else expiry_from_date(data.expiresOn)
+    batch = generation.generate_batch(
         page,
         _recipients(data),
         expires_at=expires_at,

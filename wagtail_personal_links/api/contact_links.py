@@ -10,6 +10,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from wagtail.models import Page
@@ -17,9 +18,10 @@ from wagtail.models import Page
 from .. import generation, minting
 from ..conf import personal_links_settings
 from ..models import Contact, Segment
+from ..models.rules import expiry_from_days
 from .auth import AUTH, survey_for
 from .errors import ERROR_RESPONSES, PROBLEM_CONTENT, Problem
-from .links import no_store, status_coder, url_maker
+from .links import link_status_code, no_store, url_maker
 from .schemas import (
     ContactLinkOut,
     ContactLinkQuery,
@@ -37,7 +39,7 @@ router = Router(tags=["personal links: contact links"], auth=AUTH)
 def expiry_for(days: int | None) -> datetime.datetime | None:
     """Return the expiry ``expirationDays`` asks for, or the site's default expiry."""
     days = days if days is not None else personal_links_settings.DEFAULT_EXPIRY_DAYS
-    return None if days is None else generation.expiry_after_days(days)
+    return None if days is None else expiry_from_days(days)
 
 
 @router.get(
@@ -137,7 +139,7 @@ def _segment_links(
     keys: list[str] | None,
 ) -> list[SegmentLink]:
     url = url_maker(page)
-    status_code = status_coder()
+    now = timezone.now()
     items = []
     for pk, attributes in members:
         link = links[pk]
@@ -145,11 +147,12 @@ def _segment_links(
             "contactId": str(pk),
             "surveyUrl": url(link.public_id, link.expires_at),
             "expiresAt": link.expires_at,
-            "status": status_code(
+            "status": link_status_code(
                 opened_at=link.opened_at,
                 submitted_at=link.submitted_at,
                 revoked_at=link.revoked_at,
                 expires_at=link.expires_at,
+                now=now,
             ),
         }
         if keys is not None:

@@ -14,15 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from tablib import Dataset
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .. import importing
+from ..cells import csv_lines
 from ..conf import personal_links_settings
-from ..import_columns import ContactImportError
-from ..import_files import read_dataset
+from ..imports.columns import ContactImportError
+from ..imports.service import ImportFile, confirm_import, preview_import
 from ..models import Segment
-from ..views.imports import user_can_import_contacts
+from ..permissions import user_can_import_contacts
 from .auth import AUTH
 from .errors import ERROR_RESPONSES, PROBLEM_CONTENT, Problem
 from .schemas import Id, ImportOut, ImportRequest
@@ -62,7 +61,7 @@ def import_rows(request: HttpRequest, data: ImportRequest) -> dict:
     attribute. All rows are imported or none; ``dryRun`` only reports.
     """
     segment = _import_segment(request, data.segmentId)
-    return _import(request, _rows_dataset(data.contacts), data.duplicates, segment, data.dryRun)
+    return _import(request, _rows_file(data.contacts), data.duplicates, segment, data.dryRun)
 
 
 @router.post(
@@ -78,11 +77,8 @@ def import_file(request: HttpRequest, query: FileImportQuery = Query(...)) -> di
     segment = _import_segment(request, query.segmentId)
     if len(request.body) > personal_links_settings.IMPORT_MAX_BYTES:
         raise Problem(400, _("The file is too large."), loc=("body",), code="too_large")
-    try:
-        dataset = read_dataset(request.body, _file_name(request))
-    except ContactImportError as error:
-        raise Problem(400, " ".join(error.messages), loc=("body",), code="unreadable") from None
-    return _import(request, dataset, query.duplicates, segment, query.dryRun)
+    file = ImportFile(request.body, _file_name(request))
+    return _import(request, file, query.duplicates, segment, query.dryRun)
 
 
 def _import_segment(request: HttpRequest, segment_id: int | None) -> Segment | None:
@@ -99,19 +95,21 @@ def _import_segment(request: HttpRequest, segment_id: int | None) -> Segment | N
 
 
 def _import(
-    request: HttpRequest, dataset: Dataset, duplicates: str, segment: Segment | None, dry: bool
+    request: HttpRequest, file: ImportFile, duplicates: str, segment: Segment | None, dry: bool
 ) -> dict[str, Any]:
-    if dry:
-        report = importing.preview_import(dataset, duplicates)
-    else:
-        report, _entry = importing.confirm_import(
-            dataset,
-            duplicates=duplicates,
-            segment=segment,
-            new_segment_name="",
-            user=request.user,
-            file_name=_("API request"),
-        )
+    try:
+        if dry:
+            report = preview_import(file, duplicates)
+        else:
+            report, _entry = confirm_import(
+                file,
+                duplicates=duplicates,
+                segment=segment,
+                new_segment_name="",
+                user=request.user,
+            )
+    except ContactImportError as error:
+        raise Problem(400, " ".join(error.messages), loc=("body",), code="unreadable") from None
     errors = [*report.problems, *report.invalid_rows]
     if errors and not dry:
         detail = _("Nothing was imported: the rows have errors.")
@@ -126,12 +124,12 @@ def _import(
     }
 
 
-def _rows_dataset(rows: list[dict[str, Any]]) -> Dataset:
+def _rows_file(rows: list[dict[str, Any]]) -> ImportFile:
+    """Write JSON rows as the CSV file the admin import reads, cells escaped as a download's."""
     headers = list(dict.fromkeys(key for row in rows for key in row))
-    dataset = Dataset(headers=headers)
-    for row in rows:
-        dataset.append(["" if row.get(key) is None else str(row[key]) for key in headers])
-    return dataset
+    cells = [["" if row.get(key) is None else str(row[key]) for key in headers] for row in rows]
+    data = "".join(csv_lines([headers, *cells])).encode()
+    return ImportFile(data, _("contacts from the API.csv"), file_format="csv")
 
 
 def _file_name(request: HttpRequest) -> str:

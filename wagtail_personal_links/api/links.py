@@ -11,32 +11,27 @@ from django.utils.cache import patch_cache_control
 from wagtail.models import Page
 
 from .. import exports, tokens
+from ..models import get_link_status
 
-__all__ = ["STATUS_CODES", "no_store", "status_coder", "url_maker"]
-
-#: The re-downloaded CSV's statuses, by the code the API gives them.
-STATUS_CODES = {
-    "not_started": exports.LinkStatus.NOT_STARTED,
-    "started": exports.LinkStatus.STARTED,
-    "finished": exports.LinkStatus.FINISHED,
-    "expired": exports.LinkStatus.EXPIRED,
-    "revoked": exports.LinkStatus.REVOKED,
-}
+__all__ = ["link_status_code", "no_store", "url_maker"]
 
 
-def status_coder() -> Callable[..., str]:
-    """Return a function giving the code of the status the CSV download gives a link.
-
-    It takes the link's ``opened_at``, ``submitted_at``, ``revoked_at`` and
-    ``expires_at``. The statuses' labels are translated once, not per link.
-    """
-    codes = {str(status): code for code, status in STATUS_CODES.items()}
-    now = timezone.now()
-
-    def status_code(**state: datetime.datetime | None) -> str:
-        return codes[exports.link_status(**state, now=now)]
-
-    return status_code
+def link_status_code(
+    *,
+    opened_at: datetime.datetime | None,
+    submitted_at: datetime.datetime | None,
+    revoked_at: datetime.datetime | None,
+    expires_at: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> str:
+    """Return the :class:`~..models.LinkStatus` value the CSV download's Status cell names."""
+    return get_link_status(
+        answered=submitted_at is not None,
+        revoked=revoked_at is not None,
+        expires_at=expires_at,
+        opened=opened_at is not None,
+        now=now or timezone.now(),
+    ).value
 
 
 def url_maker(page: Page) -> Callable[[str, datetime.datetime | None], str]:

@@ -40,7 +40,7 @@ MAX_ATTRIBUTE_KEYS = 20
 #: The largest id or offset every database takes as a query parameter.
 MAX_INT = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
-LinkStatusCode = Literal["not_started", "started", "finished", "expired", "revoked"]
+LinkStatusCode = Literal["not_started", "started", "answered", "expired", "revoked"]
 BatchState = Literal["active", "expired", "revoked", "generating", "failed"]
 
 EXPIRATION_DAYS = Field(

@@ -1,8 +1,9 @@
-"""Admin views of the contact import: upload and preview, confirm, cancel, summary.
+"""Admin views of the contact import: upload and preview, and the summary.
 
 Built like Wagtail's redirects import: the upload answers with a dry-run
-preview; Confirm, Cancel and the invalid rows download are POST-only and carry
-the import's state signed; the summary is read back from the log entry.
+preview; Confirm, Cancel and the invalid rows download
+(:mod:`.import_steps`) are POST-only and carry the import's state signed;
+the summary is read back from the log entry.
 """
 
 from __future__ import annotations
@@ -11,48 +12,34 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views import defaults
-from django.views.generic import FormView, TemplateView, View
-from wagtail.admin import messages
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import ModelLogEntry
-from wagtail.permission_policies import ModelPermissionPolicy
 
-from ..import_columns import ContactImportError
-from ..import_files import read_dataset, read_upload, remove_upload, store_upload
-from ..import_forms import ContactImportForm, ImportStateForm
-from ..importing import LOG_ACTION, ImportReport, confirm_import, preview_import
+from .. import audit
+from ..admin_urls import import_url
+from ..forms.imports import ContactImportForm, ImportStateForm
+from ..imports.columns import ContactImportError
+from ..imports.resources import Duplicates
+from ..imports.service import ImportReport, preview_import
+from ..imports.storage import store_upload
 from ..models import Contact, Segment
-from ..resources import Duplicates
+from ..permissions import user_can_import_contacts
 
-__all__ = [
-    "CancelView",
-    "ConfirmView",
-    "ImportContactsButtonMixin",
-    "InvalidRowsView",
-    "SummaryView",
-    "UploadView",
-    "user_can_import_contacts",
-]
+__all__ = ["ImportContactsButtonMixin", "ImportViewMixin", "SummaryView", "UploadView"]
 
 TEMPLATES = "wagtail_personal_links/admin/import/"
 INVALID_ROWS_SHOWN = 1_000
-
-
-def user_can_import_contacts(user: Any) -> bool:
-    """Return whether ``user`` may import contacts: it takes adding and changing them."""
-    policy = ModelPermissionPolicy(Contact)
-    return policy.user_has_permission(user, "add") and policy.user_has_permission(user, "change")
 
 
 def contacts_url() -> str:
@@ -66,7 +53,7 @@ class ImportContactsButtonMixin:
     def header_buttons(self) -> list[HeaderButton]:
         buttons = list(super().header_buttons)
         if user_can_import_contacts(self.request.user):
-            url = reverse("wagtail_personal_links_import:upload")
+            url = import_url("upload")
             buttons.append(HeaderButton(_("Import contacts"), url=url, icon_name="upload"))
         return buttons
 
@@ -118,114 +105,28 @@ class UploadView(ImportViewMixin, FormView):
 
     def form_valid(self, form: ContactImportForm) -> HttpResponse:
         data = form.cleaned_data
-        report = preview_import(data["dataset"], data["duplicates"])
+        try:
+            report = preview_import(data["file"], data["duplicates"])
+        except ContactImportError as error:
+            report = ImportReport(problems=error.messages)
         if report.problems:
             form.add_error("import_file", report.problems)
             return self.form_invalid(form)
         segment = data.get("segment")
         state = {
             "user": self.request.user.pk,
-            "file_name": data["import_file"].name,
-            "file_format": data["file_format"],
-            "encoding": data["encoding"],
+            "file_name": data["file"].name,
+            "file_format": data["file"].file_format,
+            "encoding": data["file"].encoding,
             "duplicates": data["duplicates"],
             "segment": segment.pk if segment else None,
             "new_segment": data.get("new_segment", ""),
-            "upload": store_upload(data["data"]),
+            "upload": store_upload(data["file"].data),
             "invalid_rows": (
                 store_upload(report.invalid_rows_csv.encode()) if report.invalid_rows else None
             ),
         }
         return self.render_preview(report, state)
-
-
-class StateMixin(ImportViewMixin):
-    """POST-only views that act on the signed state of a previewed import."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ImportStateForm(request.POST, user=request.user)
-        if not form.is_valid():
-            messages.error(request, form.errors["state"][0])
-            return redirect("wagtail_personal_links_import:upload")
-        return self.act(form.cleaned_data["state"])
-
-    def act(self, state: dict[str, Any]) -> HttpResponse:
-        raise NotImplementedError
-
-    def remove_files(self, state: dict[str, Any]) -> None:
-        for name in (state["upload"], state["invalid_rows"]):
-            if name:
-                remove_upload(name)
-
-
-class ConfirmView(StateMixin, View):
-    """Run the previewed import for real, in one transaction, and log it."""
-
-    def act(self, state: dict[str, Any]) -> HttpResponse:
-        data = read_upload(state["upload"])
-        segment = Segment.objects.filter(pk=state["segment"]).first()
-        if data is None or (state["segment"] and segment is None):
-            messages.error(
-                self.request, _("This import can no longer run. Upload the file again.")
-            )
-            return redirect("wagtail_personal_links_import:upload")
-        try:
-            dataset = read_dataset(
-                data, state["file_name"], state["file_format"], state["encoding"]
-            )
-        except ContactImportError as error:
-            messages.error(self.request, error.messages[0])
-            return redirect("wagtail_personal_links_import:upload")
-        report, entry = confirm_import(
-            dataset,
-            duplicates=state["duplicates"],
-            segment=segment,
-            new_segment_name=state["new_segment"],
-            user=self.request.user,
-            file_name=state["file_name"],
-        )
-        if entry is None:
-            messages.error(self.request, _("Nothing was imported: the file has errors now."))
-            return self.render_preview(report, state)
-        self.remove_files(state)
-        total = report.new + report.updated + report.skipped
-        messages.success(
-            self.request,
-            ngettext("Imported %(total)d contact.", "Imported %(total)d contacts.", total)
-            % {"total": total},
-        )
-        return redirect("wagtail_personal_links_import:summary", entry.pk)
-
-
-class CancelView(StateMixin, View):
-    """Forget a previewed import and its files."""
-
-    def act(self, state: dict[str, Any]) -> HttpResponse:
-        self.remove_files(state)
-        messages.success(self.request, _("Import cancelled. No contacts were changed."))
-        return redirect(contacts_url())
-
-
-class InvalidRowsView(StateMixin, View):
-    """Download the invalid rows of a preview as CSV, with an Errors column."""
-
-    def act(self, state: dict[str, Any]) -> HttpResponse:
-        data = read_upload(state["invalid_rows"]) if state["invalid_rows"] else None
-        if data is None:
-            messages.error(
-                self.request, _("This import can no longer run. Upload the file again.")
-            )
-            return redirect("wagtail_personal_links_import:upload")
-        stem = state["file_name"].rsplit(".", 1)[0]
-        return HttpResponse(
-            data,
-            content_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": content_disposition_header(True, f"{stem}-invalid-rows.csv")
-            },
-        )
 
 
 class SummaryView(ImportViewMixin, TemplateView):
@@ -234,7 +135,9 @@ class SummaryView(ImportViewMixin, TemplateView):
     template_name = TEMPLATES + "summary.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        entry = get_object_or_404(ModelLogEntry, pk=self.kwargs["pk"], action=LOG_ACTION)
+        entry = get_object_or_404(
+            ModelLogEntry, pk=self.kwargs["pk"], action=audit.IMPORT_CONTACTS
+        )
         segment = Segment.objects.filter(pk=entry.data.get("segment")).first()
         segment_url = AdminURLFinder(self.request.user).get_edit_url(segment) if segment else None
         return super().get_context_data(

@@ -22,12 +22,13 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.models import Page
 
-from .. import audit, exports, tasks
-from ..generation import GenerationError, page_takes_links
-from ..link_forms import GenerateLinksForm
+from .. import audit, exports, generation
+from ..admin_urls import LINKS_NAMESPACE, links_url
+from ..forms.links import GenerateLinksForm
 from ..models import LinkBatch, Segment
+from ..pages import page_takes_links
 from ..permissions import user_can_manage_links
-from .link_history import URL_NAMESPACE, batch_history, history_columns
+from .link_history import batch_history, history_columns
 
 __all__ = ["LinksIndexView", "PageLinksMixin", "links_csv_response"]
 
@@ -75,7 +76,7 @@ class PageLinksMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_index_url(self) -> str:
-        return reverse(f"{URL_NAMESPACE}:index", args=[self.page.pk])
+        return links_url("index", self.page.pk)
 
     @property
     def breadcrumbs_items(self) -> list[dict[str, Any]]:
@@ -94,7 +95,7 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
     page_title = gettext_lazy("Personal links")
     header_icon = "link"
     paginate_by = 50
-    index_results_url_name = f"{URL_NAMESPACE}:results"
+    index_results_url_name = f"{LINKS_NAMESPACE}:results"
     verbose_name_plural = gettext_lazy("link batches")
 
     @property
@@ -123,13 +124,13 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                batch = tasks.generate_batch(
+                batch = generation.generate_batch(
                     self.page,
                     data["recipients"],
                     expires_at=data["expires_at"],
                     created_by=request.user,
                 )
-            except GenerationError as exc:
+            except generation.GenerationError as exc:
                 form.add_generation_error(exc)
             else:
                 return self.generated(batch)
