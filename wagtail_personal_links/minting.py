@@ -80,7 +80,6 @@ def on_demand_batch(
         return open_batches.get()
 
 
-@transaction.atomic
 def mint_links(
     page: Page,
     contact_ids: Sequence[int],
@@ -92,17 +91,19 @@ def mint_links(
 
     The missing links go in through :func:`generation.insert_links`, in one
     set-based insert that skips links a concurrent request has just added, so
-    a page of contacts costs the same few queries however many are new.
+    a page of contacts costs the same few queries however many are new. When
+    every link exists already, nothing is written and no transaction is opened.
     """
     batch = on_demand_batch(page, expires_at, user=user)
     links = _links_by_contact(batch, contact_ids)
     missing = [pk for pk in contact_ids if pk not in links]
     if missing:
-        added = generation.insert_links(batch, missing, skip_existing=True)
-        LinkBatch.objects.filter(pk=batch.pk).update(total=F("total") + added)
+        with transaction.atomic():
+            added = generation.insert_links(batch, missing, skip_existing=True)
+            LinkBatch.objects.filter(pk=batch.pk).update(total=F("total") + added)
+            if added:
+                audit.log_batch_action(audit.GENERATE, batch, user, added, on_demand=True)
         links.update(_links_by_contact(batch, missing))
-        if added:
-            audit.log_batch_action(audit.GENERATE, batch, user, added, on_demand=True)
     return batch, links
 
 
