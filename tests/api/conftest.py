@@ -8,6 +8,7 @@ from django.test import Client
 from wagtail.models import APIToken
 
 from tests.conftest import make_editor
+from tests.test_links_browser import browser, screenshots  # noqa: F401 (fixtures)
 
 API = "/api/v3/personal-links"
 

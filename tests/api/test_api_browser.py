@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.api.conftest import API
 from tests.api.formbricks_client import FormbricksContactLinks
-from tests.test_links_browser import browser, log_in, screenshots  # noqa: F401 (fixtures)
+from tests.test_links_browser import log_in
 from wagtail_personal_links.models import LinkBatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def test_api_links_are_a_batch_in_the_page_history(
     survey_page,
     demo_segment,
     api_token,
-    links_url,  # noqa: F811
+    links_url,
 ):
     client = FormbricksContactLinks(api_token, base_url=live_server.url + API)
     list(client.segment_links(str(survey_page.pk), str(demo_segment.pk), expiration_days=30))

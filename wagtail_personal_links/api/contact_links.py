@@ -102,7 +102,7 @@ def segment_links(
 ) -> dict:
     """Return a page of personal links for the members of a segment, minting the missing ones.
 
-    Members come in the order they joined the segment (then by contact id), so
+    Members come in the order they joined the segment, so
     paging with ``skip`` neither skips nor repeats anyone when members join
     between pages. Each link carries the status the CSV download shows.
     """
@@ -123,13 +123,12 @@ def segment_links(
 
 
 def _member_page(segment: Segment, query: SegmentLinkQuery) -> tuple[list[tuple], int]:
-    contacts = segment.get_contacts()
-    # Membership ids only grow, so a contact who joins later is listed last.
-    ordered = contacts.order_by("segment_memberships__pk", "pk")
-    fields = ("pk", "attributes") if query.attributeKeys else ("pk",)
-    rows = ordered.values_list(*fields)[query.skip : query.skip + query.limit]
-    members = [(row[0], row[1] if len(row) > 1 else None) for row in rows]
-    return members, contacts.count()
+    ids = segment.get_member_ids(query.skip, query.limit)
+    attributes: dict[int, dict] = {}
+    if query.attributeKeys and ids:
+        members = segment.get_contacts().filter(pk__in=ids)
+        attributes = dict(members.values_list("pk", "attributes"))
+    return [(pk, attributes.get(pk, {})) for pk in ids], segment.count_members()
 
 
 def _segment_links(

@@ -75,6 +75,21 @@ class Segment(models.Model):
         """Return the segment's members as a queryset of contacts."""
         return Contact.objects.filter(segment_memberships__segment_id=self.pk)
 
+    def get_member_ids(self, offset: int = 0, limit: int | None = None) -> list[int]:
+        """Return the ids of a slice of the members, in the order they joined the segment.
+
+        The order is stable as members join (they come last), so paging with an
+        offset neither skips nor repeats anyone. Only membership rows are read:
+        a slice deep into a large segment steps over index entries, not contacts.
+        """
+        memberships = SegmentMembership.objects.filter(segment_id=self.pk).order_by("pk")
+        end = None if limit is None else offset + limit
+        return list(memberships.values_list("contact_id", flat=True)[offset:end])
+
+    def count_members(self) -> int:
+        """Return how many contacts the segment has, from its membership rows alone."""
+        return SegmentMembership.objects.filter(segment_id=self.pk).count()
+
     def add_contacts(self, contacts: models.QuerySet[Contact] | list[Contact]) -> int:
         """Add contacts to the segment, ignoring those already in it; return how many."""
         ids = (
