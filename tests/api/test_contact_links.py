@@ -126,6 +126,9 @@ def test_segment_links_page_through_members_with_attributes(api, survey_page, de
     assert "attributes" not in page_two["data"][0]
     assert {item["status"] for item in page_two["data"]} == {"not_started"}
     assert PersonalLink.objects.count() == 5 and LinkBatch.objects.get().total == 5
+    past_the_end = api.get(segment_url(survey_page, demo_segment, skip=5, expirationDays=9))
+    assert past_the_end.json() == {"data": [], "meta": {"total": 5, "limit": 50, "offset": 5}}
+    assert LinkBatch.objects.count() == 1
 
 
 def test_segment_without_trailing_slash_as_formbricks_documents_it(api, survey_page, segment):

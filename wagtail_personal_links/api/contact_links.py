@@ -111,9 +111,10 @@ def segment_links(
     generation.check_page(page)
     members, total = _member_page(segment, query)
     expires_at = expiry_for(query.expirationDays)
-    _batch, links = minting.mint_links(
-        page, [pk for pk, _attributes in members], expires_at=expires_at, user=request.user
-    )
+    links: dict[int, minting.MintedLink] = {}
+    if members:  # a page past the end opens no batch
+        ids = [pk for pk, _attributes in members]
+        _batch, links = minting.mint_links(page, ids, expires_at=expires_at, user=request.user)
     no_store(response)
     data = _segment_links(
         page, members, links, query.attribute_keys() if query.attributeKeys else None
