@@ -30,6 +30,7 @@ LOWER_ROOMS = {
     "permissions": ["middleware", "views", "forms"],
     "exports": ["views", "forms", "imports", "middleware", "pages"],
     "audit": ["views", "forms", "pages", "middleware", "generation"],
+    "minting": ["api", "views", "forms", "middleware", "admin_urls", "wagtail_hooks"],
 }  # fmt: skip
 
 

@@ -95,14 +95,21 @@ def link_rows(
     with_status: bool = False,
     non_responders_only: bool = False,
     root_url: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Iterator[list[Any]]:
-    """Yield the header and one row per link of ``batch``, in the order links were made."""
+    """Yield the header and one row per link of ``batch``, in the order links were made.
+
+    ``offset`` and ``limit`` select a slice of the rows, for a paged listing.
+    """
     prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
     sign = tokens.signer()
     yield [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
     if non_responders_only:
         links = links.non_responders()
+    if offset or limit is not None:
+        links = links[offset : None if limit is None else offset + limit]
     # Links normally carry their batch's expiry; then reading it from the batch
     # spares a datetime conversion per row.
     own_expiry = _links_with_own_expiry(batch).exists()

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GenerationError",
+    "check_page",
     "create_batch",
     "fill_batch",
     "generate_batch",
@@ -94,7 +95,7 @@ def start_batch(
     **fields: Any,
 ) -> LinkBatch:
     """Check the page and expiry and save an empty batch for :func:`fill_batch` to fill."""
-    _check_page(page)
+    check_page(page)
     if is_expired(expires_at):
         raise GenerationError(_("The expiry must be in the future."), code="expiry_past")
     return LinkBatch.objects.create(
@@ -103,10 +104,20 @@ def start_batch(
 
 
 def insert_links(
-    batch: LinkBatch, contact_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE
+    batch: LinkBatch,
+    contact_ids: Iterable[int],
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    skip_existing: bool = False,
 ) -> int:
-    """Insert a link for each contact id into ``batch``, in chunks; return how many."""
-    return PersonalLink.objects.bulk_insert(batch, contact_ids, chunk_size)
+    """Insert a link for each contact id into ``batch``, in chunks; return how many.
+
+    With ``skip_existing``, contacts who have a link in the batch already
+    (also one a concurrent request has just added) are skipped, not counted.
+    """
+    return PersonalLink.objects.bulk_insert(
+        batch, contact_ids, chunk_size, skip_existing=skip_existing
+    )
 
 
 def fill_batch(
@@ -146,7 +157,8 @@ def _finish(batch: LinkBatch, status: str, **fields: Any) -> LinkBatch:
     return batch
 
 
-def _check_page(page: Page) -> None:
+def check_page(page: Page) -> None:
+    """Raise :class:`GenerationError` unless links can be made for ``page`` now."""
     if not page_takes_links(page):
         raise GenerationError(
             _("“%(page)s” is not a survey page that supports personal links.") % {"page": page},

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Contact, Segment
 from .models.rules import GenerationError
 
-__all__ = ["Recipients", "for_contact", "for_sample", "for_segment", "sample_contact_ids"]
+__all__ = [
+    "Recipients",
+    "for_contact",
+    "for_contacts",
+    "for_sample",
+    "for_segment",
+    "sample_contact_ids",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,20 @@ def for_sample(segment: Segment, size: int) -> Recipients:
 def for_contact(contact: Contact) -> Recipients:
     """Return the one contact ``contact``."""
     return Recipients(str(contact), 1, None, (contact.pk,))
+
+
+def for_contacts(contact_ids: list[int]) -> Recipients:
+    """Return the contacts with ``contact_ids``; refuse ids of contacts that do not exist."""
+    ids = tuple(dict.fromkeys(contact_ids))
+    found = set(Contact.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if unknown := [pk for pk in ids if pk not in found]:
+        raise GenerationError(
+            _("There are no contacts with the ids %(ids)s.")
+            % {"ids": ", ".join(map(str, unknown[:20]))},
+            code="unknown_contacts",
+        )
+    label = ngettext("%(count)d contact", "%(count)d contacts", len(ids)) % {"count": len(ids)}
+    return Recipients(label, len(ids), None, ids)
 
 
 def sample_contact_ids(contacts: QuerySet[Contact], size: int) -> list[int]:

@@ -52,14 +52,17 @@ class AttributesWidget(forms.Widget):
             rows = [(key, item) for key, item in value or []]
         return [*rows, ("", "")]
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[tuple[str, str]]:
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        # Wagtail's snippets API binds the form with the JSON object as it came.
+        if isinstance(submitted := data.get(name), Mapping):
+            return submitted
         keys = repeated(data, f"{name}-key")
         values = repeated(data, f"{name}-value")
         values += [""] * (len(keys) - len(values))
         return list(zip(keys, values, strict=False))
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return f"{name}-key" not in data
+        return f"{name}-key" not in data and name not in data
 
 
 class ContactChooserModal(AdminSnippetChooser):

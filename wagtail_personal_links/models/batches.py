@@ -98,6 +98,11 @@ class LinkBatch(models.Model):
         _("links"), default=0, help_text=_("How many links the batch holds when complete.")
     )
     error = models.TextField(_("error"), blank=True)
+    on_demand = models.BooleanField(
+        _("on demand"),
+        default=False,
+        help_text=_("Links are added to the batch as the API asks for them, one expiry each."),
+    )
 
     objects = LinkBatchQuerySet.as_manager()
 
@@ -106,6 +111,21 @@ class LinkBatch(models.Model):
         verbose_name_plural = _("link batches")
         ordering = ["-created_at", "-pk"]
         permissions = [("generate_personal_links", _("Can generate personal links"))]
+        # One open on-demand batch per page and expiry, so that concurrent API
+        # requests add their links to the same batch. NULL expiries are
+        # distinct in a unique index, hence the second constraint for them.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "expires_at"],
+                condition=Q(on_demand=True, revoked_at__isnull=True),
+                name="wagtail_personal_links_one_open_on_demand_batch",
+            ),
+            models.UniqueConstraint(
+                fields=["page"],
+                condition=Q(on_demand=True, revoked_at__isnull=True, expires_at__isnull=True),
+                name="wagtail_personal_links_one_open_on_demand_batch_no_expiry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target_label} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from wagtail.api import APIField
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -137,6 +138,17 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ContactQuerySet.as_manager()
+
+    #: Fields of Wagtail's snippets API v3 (``/api/v3/snippets/wagtail_personal_links.Contact/``).
+    api_fields = [
+        APIField("email", writable=True),
+        APIField("external_id", writable=True),
+        APIField("first_name", writable=True),
+        APIField("last_name", writable=True),
+        APIField("attributes", writable=True),
+        APIField("created_at"),
+        APIField("updated_at"),
+    ]
 
     class Meta:
         verbose_name = _("contact")

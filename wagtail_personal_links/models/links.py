@@ -85,7 +85,14 @@ class PersonalLinkQuerySet(models.QuerySet):
         """Select the links no answer came through."""
         return self.filter(submitted_at__isnull=True)
 
-    def bulk_insert(self, batch: LinkBatch, contact_ids: Iterable[int], chunk_size: int) -> int:
+    def bulk_insert(
+        self,
+        batch: LinkBatch,
+        contact_ids: Iterable[int],
+        chunk_size: int,
+        *,
+        skip_existing: bool = False,
+    ) -> int:
         """Insert a link for each contact id into ``batch``, in chunks; return how many.
 
         The ORM's per-object cost, not the database, is what makes
@@ -93,15 +100,19 @@ class PersonalLinkQuerySet(models.QuerySet):
         parameters: one ``INSERT ... SELECT unnest(...)`` per chunk on
         PostgreSQL, ``executemany`` elsewhere. Each chunk is atomic, so outside
         a transaction every chunk commits (showing progress) and a bad contact
-        id fails at its commit, leaving the connection usable.
+        id fails at its commit, leaving the connection usable. With
+        ``skip_existing``, a contact with a link in the batch already is
+        skipped (``ON CONFLICT DO NOTHING``) and only inserted links count.
         """
         ids, count = iter(contact_ids), 0
         expires_at = connection.ops.adapt_datetimefield_value(batch.expires_at)
+        tail = _skip_existing_clause() if skip_existing else ""
         with connection.cursor() as cursor:
             while chunk := list(islice(ids, chunk_size)):
                 with transaction.atomic():
-                    _insert(cursor, batch.pk, expires_at, new_public_ids(len(chunk)), chunk)
-                count += len(chunk)
+                    public_ids = new_public_ids(len(chunk))
+                    _insert(cursor, batch.pk, expires_at, public_ids, chunk, tail)
+                count += cursor.rowcount if skip_existing else len(chunk)
         return count
 
 
@@ -192,7 +203,12 @@ _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
 
 
 def _insert(
-    cursor: Any, batch_id: int, expires_at: Any, public_ids: list[str], contact_ids: list[int]
+    cursor: Any,
+    batch_id: int,
+    expires_at: Any,
+    public_ids: list[str],
+    contact_ids: list[int],
+    tail: str = "",
 ) -> None:
     opts = PersonalLink._meta
     quote = connection.ops.quote_name
@@ -200,12 +216,18 @@ def _insert(
     head = f"INSERT INTO {quote(opts.db_table)} ({columns})"
     if connection.vendor == "postgresql":
         cursor.execute(  # one statement for the chunk instead of one per row
-            f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s",
+            f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s{tail}",
             [public_ids, batch_id, contact_ids, expires_at],
         )
     else:
         rows = zip(public_ids, contact_ids, strict=True)
         cursor.executemany(
-            f"{head} VALUES (%s, %s, %s, %s)",
+            f"{head} VALUES (%s, %s, %s, %s){tail}",
             [(public_id, batch_id, pk, expires_at) for public_id, pk in rows],
         )
+
+
+def _skip_existing_clause() -> str:
+    quote = connection.ops.quote_name
+    batch, contact = (PersonalLink._meta.get_field(name).column for name in ("batch", "contact"))
+    return f" ON CONFLICT ({quote(batch)}, {quote(contact)}) DO NOTHING"

@@ -39,7 +39,7 @@ class GenerationError(Exception):
     """A request for links that cannot be met; ``code`` says why, the message says it to a person.
 
     Codes: ``not_live``, ``not_survey``, ``empty``, ``expiry_past``, ``expiry_range``,
-    ``sample_size``.
+    ``sample_size``, ``unknown_contacts``.
     """
 
     def __init__(self, message: str, code: str) -> None:

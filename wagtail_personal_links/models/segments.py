@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from wagtail.api import APIField
 
 from .contacts import Contact
 
@@ -53,6 +54,15 @@ class Segment(models.Model):
 
     objects = SegmentQuerySet.as_manager()
 
+    #: Fields of Wagtail's snippets API v3 (``/api/v3/snippets/wagtail_personal_links.Segment/``).
+    #: Members are read and changed through the contacts' bulk import and the admin.
+    api_fields = [
+        APIField("name", writable=True),
+        APIField("description", writable=True),
+        APIField("created_at"),
+        APIField("updated_at"),
+    ]
+
     class Meta:
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
@@ -64,6 +74,21 @@ class Segment(models.Model):
     def get_contacts(self) -> models.QuerySet[Contact]:
         """Return the segment's members as a queryset of contacts."""
         return Contact.objects.filter(segment_memberships__segment_id=self.pk)
+
+    def get_member_ids(self, offset: int = 0, limit: int | None = None) -> list[int]:
+        """Return the ids of a slice of the members, in the order they joined the segment.
+
+        The order is stable as members join (they come last), so paging with an
+        offset neither skips nor repeats anyone. Only membership rows are read:
+        a slice deep into a large segment steps over index entries, not contacts.
+        """
+        memberships = SegmentMembership.objects.filter(segment_id=self.pk).order_by("pk")
+        end = None if limit is None else offset + limit
+        return list(memberships.values_list("contact_id", flat=True)[offset:end])
+
+    def count_members(self) -> int:
+        """Return how many contacts the segment has, from its membership rows alone."""
+        return SegmentMembership.objects.filter(segment_id=self.pk).count()
 
     def add_contacts(self, contacts: models.QuerySet[Contact] | list[Contact]) -> int:
         """Add contacts to the segment, ignoring those already in it; return how many."""

@@ -1,0 +1,195 @@
+"""Request and response bodies of the personal links API.
+
+Field names are camelCase, as in the Formbricks contact-links API that the two
+``contact-links`` endpoints reproduce, and the rest of the router follows suit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+__all__ = [
+    "MAX_ATTRIBUTE_KEYS",
+    "MAX_INT",
+    "MAX_LIMIT",
+    "BatchCreate",
+    "BatchOut",
+    "BatchPage",
+    "BatchQuery",
+    "ContactLink",
+    "ContactLinkOut",
+    "ContactLinkQuery",
+    "Id",
+    "ImportOut",
+    "ImportRequest",
+    "LinkOut",
+    "LinkPage",
+    "PageMeta",
+    "PageQuery",
+    "SegmentLink",
+    "SegmentLinkPage",
+    "SegmentLinkQuery",
+]
+
+MAX_LIMIT = 250
+MAX_ATTRIBUTE_KEYS = 20
+#: The largest id or offset every database takes as a query parameter.
+MAX_INT = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+LinkStatusCode = Literal["not_started", "started", "answered", "expired", "revoked"]
+BatchState = Literal["active", "expired", "revoked", "generating", "failed"]
+
+EXPIRATION_DAYS = Field(
+    None,
+    ge=1,
+    le=365,
+    description=(
+        "Links stay valid through the UTC date this many days from today, until 00:00 UTC "
+        "on the next day. Absent: the site's PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS, if any."
+    ),
+)
+
+
+class PageQuery(Schema):
+    """Which slice of a list to return."""
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Number of items to return.")
+    skip: int = Field(0, ge=0, le=MAX_INT, description="Number of items to skip.")
+
+
+class PageMeta(Schema):
+    total: int
+    limit: int
+    offset: int
+
+
+class ContactLinkQuery(Schema):
+    expirationDays: int | None = EXPIRATION_DAYS
+
+
+class SegmentLinkQuery(PageQuery):
+    expirationDays: int | None = EXPIRATION_DAYS
+    attributeKeys: str | None = Field(
+        None,
+        description=(
+            "Comma-separated contact attribute keys to include, at most 20. Unknown keys "
+            "are ignored; without it, no attributes are included."
+        ),
+    )
+
+    @field_validator("attributeKeys")
+    @classmethod
+    def at_most_twenty_keys(cls, value: str | None) -> str | None:
+        if value is not None:
+            keys = [key for key in (part.strip() for part in value.split(",")) if key]
+            if len(keys) > MAX_ATTRIBUTE_KEYS:
+                raise ValueError(f"You can have max {MAX_ATTRIBUTE_KEYS} keys.")
+        return value
+
+    def attribute_keys(self) -> list[str]:
+        """Return the asked attribute keys, without blanks or repeats."""
+        keys = (key.strip() for key in (self.attributeKeys or "").split(","))
+        return list(dict.fromkeys(key for key in keys if key))
+
+
+class ContactLink(Schema):
+    surveyUrl: str
+    expiresAt: datetime.datetime | None = Field(
+        ..., description="When the link stops working; null if never."
+    )
+
+
+class ContactLinkOut(Schema):
+    data: ContactLink
+
+
+class SegmentLink(ContactLink):
+    contactId: str
+    attributes: dict[str, Any] | None = Field(
+        None, description="The asked attribute keys that the contact has, when asked for."
+    )
+    status: LinkStatusCode = Field(..., description="The status the re-downloaded CSV shows.")
+
+
+class SegmentLinkPage(Schema):
+    data: list[SegmentLink]
+    meta: PageMeta
+
+
+class BatchQuery(PageQuery):
+    pass
+
+
+class BatchCreate(Schema):
+    """Who gets links: a segment, some contacts, or a random sample of a segment."""
+
+    segmentId: Id | None = None
+    contactIds: list[Id] | None = Field(None, min_length=1, max_length=10_000)
+    sampleSize: int | None = Field(None, ge=1, description="Needs segmentId.")
+    expiresOn: datetime.date | None = Field(
+        None,
+        description="Links stay valid through this date, until 00:00 UTC on the next day.",
+    )
+
+
+class BatchOut(Schema):
+    id: int
+    label: str
+    source: str
+    onDemand: bool
+    state: BatchState
+    createdAt: datetime.datetime
+    createdBy: str | None
+    expiresAt: datetime.datetime | None
+    revokedAt: datetime.datetime | None
+    total: int
+    links: int
+    started: int
+    finished: int
+    percent: int
+    error: str
+    statusUrl: str
+    linksUrl: str
+
+
+class BatchPage(Schema):
+    data: list[BatchOut]
+    meta: PageMeta
+
+
+class LinkOut(Schema):
+    contactId: str
+    customId: str
+    firstName: str
+    lastName: str
+    email: str
+    surveyUrl: str
+    expiresAt: datetime.datetime | None
+    status: LinkStatusCode
+
+
+class LinkPage(Schema):
+    data: list[LinkOut]
+    meta: PageMeta
+
+
+class ImportRequest(Schema):
+    """Contacts to create or update, as rows of column name to value."""
+
+    contacts: list[dict[str, Any]] = Field(..., min_length=1)
+    duplicates: Literal["skip", "update", "overwrite"] = "update"
+    segmentId: Id | None = None
+    dryRun: bool = False
+
+
+class ImportOut(Schema):
+    dryRun: bool
+    new: int
+    updated: int
+    skipped: int
+    invalid: int
+    errors: list[str]
