@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Contact, Segment
+from .models import Contact, ContactAttributeKey, Segment
+from .models.attribute_keys import check_attribute_types
 from .models.contacts import validate_attributes
 from .widgets import AttributesWidget, ContactsChooser, format_attribute_value
 
@@ -97,14 +98,29 @@ class ContactForm(WagtailAdminModelForm):
     )
 
     def clean_attributes(self) -> dict[str, Any]:
-        """Keep the stored type (number, true/false, empty) of every value left unchanged."""
+        """Keep the stored type (number, true/false, empty) of every value left unchanged.
+
+        Refuse a value that does not fit its attribute key's type.
+        """
         saved = self.instance.attributes or {}
-        return {
+        attributes = {
             key: saved[key]
             if key in saved and format_attribute_value(saved[key]) == value
             else value
             for key, value in self.cleaned_data["attributes"].items()
         }
+        changed = {key: value for key, value in attributes.items() if saved.get(key) != value}
+        errors = check_attribute_types(changed, ContactAttributeKey.objects.types())
+        if errors:
+            raise ValidationError(list(errors.values()))
+        return attributes
+
+    def save(self, commit: bool = True) -> Contact:
+        """Save the contact and, when committing, give its new attribute keys a type."""
+        contact = super().save(commit=commit)
+        if commit:
+            ContactAttributeKey.objects.register(contact.attributes)
+        return contact
 
 
 class SegmentForm(WagtailAdminModelForm):
@@ -132,6 +148,8 @@ class SegmentForm(WagtailAdminModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if rules := self.fields.get("rules"):
+            rules.widget.segment = self.instance
         remove = self.fields.get("remove_contacts")
         if remove is None:
             return

@@ -16,6 +16,7 @@ from .views.bulk_actions import (
     RemoveFromSegmentBulkAction,
 )
 from .views.link_buttons import PersonalLinksMenuItem
+from .views.segment_preview import RulesPreviewView
 from .viewsets import PersonalLinksViewSetGroup
 
 # Contacts and segments: the "Personal links" menu and the Contacts bulk actions.
@@ -68,6 +69,12 @@ def personal_links_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def personal_links_listing_button(page, user, next_url=None):
     yield PersonalLinksMenuItem(page=page, priority=45)
+
+
+@hooks.register("register_admin_urls")
+def register_segment_rules_urls() -> list:
+    urls = [path("preview/", RulesPreviewView.as_view(), name="preview")]
+    return [path("personal-links/segment-rules/", include((urls, "wagtail_personal_links_rules")))]
 
 
 hooks.register("register_permissions", generate_permissions)

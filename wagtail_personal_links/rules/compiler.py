@@ -1,0 +1,176 @@
+"""Compile a rule tree to one ``Q`` over contacts, so membership is one query.
+
+Every leaf is true or false, never SQL ``NULL``: a missing or wrong-typed
+value fails a positive test, so negating a filter or a group selects exactly
+the contacts the positive form leaves out (a contact without a plan "does not
+equal pro"). Text is compared ignoring case (SQLite folds ASCII letters only).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.db.models.lookups import (
+    Contains,
+    EndsWith,
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    IsNull,
+    LessThan,
+    LessThanOrEqual,
+    StartsWith,
+)
+from django.utils import timezone
+
+from ..models import Contact, PersonalLink, PersonalLinkFormSubmission, Segment
+from .dates import shift
+from .expressions import attribute_date, attribute_number, attribute_text, has_value
+
+__all__ = ["RuleCycleError", "compile_rules", "segment_contacts"]
+
+
+class RuleCycleError(ValueError):
+    """A segment's rules refer back to the segment itself."""
+
+
+TEXT_LOOKUPS = {"equals": Exact, "contains": Contains, "starts_with": StartsWith, "ends_with": EndsWith}
+NUMBER_LOOKUPS = {
+    "eq": Exact,
+    "lt": LessThan,
+    "lte": LessThanOrEqual,
+    "gt": GreaterThan,
+    "gte": GreaterThanOrEqual,
+}
+DATE_LOOKUPS = {"before": LessThan, "after": GreaterThan, "same_day": Exact}
+NEGATIONS = {"not_equals": "equals", "not_contains": "contains", "ne": "eq", "is_not_set": "is_set"}
+NOTHING = Q(pk__in=[])
+
+
+def segment_contacts(segment: Segment, seen: frozenset[int] = frozenset()) -> QuerySet[Contact]:
+    """Return the members of ``segment``; ``seen`` holds the segments being compiled."""
+    if segment.kind != Segment.Kind.DYNAMIC:
+        return Contact.objects.filter(segment_memberships__segment_id=segment.pk)
+    if segment.pk in seen:
+        raise RuleCycleError(f"Segment {segment.pk} refers to itself through its rules.")
+    return Contact.objects.filter(compile_rules(segment.rules, seen=seen | {segment.pk}))
+
+
+def compile_rules(
+    tree: Mapping[str, Any],
+    *,
+    now: datetime.datetime | None = None,
+    seen: frozenset[int] = frozenset(),
+) -> Q:
+    """Return the condition a contact meets to match ``tree`` (validated beforehand)."""
+    return _Compiler(now or timezone.now(), seen).group(tree)
+
+
+class _Compiler:
+    def __init__(self, now: datetime.datetime, seen: frozenset[int]) -> None:
+        self.now = now
+        self.seen = seen
+
+    def group(self, group: Mapping[str, Any]) -> Q:
+        # "and" binds tighter than "or": split at each "or", AND within runs.
+        runs: list[list[Q]] = []
+        for index, item in enumerate(group.get("items", [])):
+            if index == 0 or item.get("connector") == "or":
+                runs.append([])
+            runs[-1].append(self.group(item["group"]) if "group" in item else self.leaf(item))
+        if not runs:
+            return NOTHING if group.get("negate") else Q()
+        condition = Q()
+        for run in runs:
+            conjunction = Q()
+            for term in run:
+                conjunction &= term
+            condition = conjunction if not condition else condition | conjunction
+        return ~condition if group.get("negate") else condition
+
+    def leaf(self, item: Mapping[str, Any]) -> Q:
+        spec = item["filter"]
+        operator = spec["operator"]
+        if operator in NEGATIONS and spec["kind"] in ("field", "attribute"):
+            return ~self.compare(spec, NEGATIONS[operator])
+        if spec["kind"] == "segment":
+            return self.segment(spec)
+        if spec["kind"] == "survey":
+            return self.survey(spec)
+        return self.compare(spec, operator)
+
+    def compare(self, spec: Mapping[str, Any], operator: str) -> Q:
+        key, value = spec["key"], spec.get("value")
+        builtin = spec["kind"] == "field"
+        if operator == "is_set":
+            if builtin:
+                return Q(**{f"{key}__isnull": False}) & ~Q(**{key: ""})
+            return has_value(key)
+        if builtin and key == "created_at":
+            return self.created_at(operator, value)
+        if operator in TEXT_LOOKUPS:
+            text = Lower(F(key)) if builtin else attribute_text(key)
+            return _typed(text, TEXT_LOOKUPS[operator], value.strip().lower())
+        if operator in NUMBER_LOOKUPS:
+            return _typed(attribute_number(key), NUMBER_LOOKUPS[operator], float(value))
+        return self.attribute_date(key, operator, value)
+
+    def attribute_date(self, key: str, operator: str, value: Any) -> Q:
+        date = attribute_date(key)
+        if operator == "between":
+            low, high = sorted(value)
+            return _typed(date, GreaterThanOrEqual, low) & Q(LessThanOrEqual(date, high))
+        if operator in DATE_LOOKUPS:
+            return _typed(date, DATE_LOOKUPS[operator], value)
+        cutoff = shift(timezone.localdate(self.now), value["amount"], value["unit"]).isoformat()
+        lookup = LessThan if operator == "older_than" else GreaterThanOrEqual
+        return _typed(date, lookup, cutoff)
+
+    def created_at(self, operator: str, value: Any) -> Q:
+        if operator == "between":
+            low, high = sorted(value)
+            return Q(created_at__date__gte=low, created_at__date__lte=high)
+        if operator in DATE_LOOKUPS:
+            suffix = {"before": "lt", "after": "gt", "same_day": "exact"}[operator]
+            return Q(**{f"created_at__date__{suffix}": value})
+        cutoff = shift(self.now, value["amount"], value["unit"])
+        return Q(created_at__lt=cutoff) if operator == "older_than" else Q(created_at__gte=cutoff)
+
+    def segment(self, spec: Mapping[str, Any]) -> Q:
+        other = Segment.objects.filter(pk=spec["segment"]).first()
+        members = (
+            Q(pk__in=segment_contacts(other, self.seen).values("pk")) if other else NOTHING
+        )
+        return ~members if spec["operator"] == "not_in" else members
+
+    def survey(self, spec: Mapping[str, Any]) -> Q:
+        since = _since(self.now, spec.get("within_days"))
+        operator = spec["operator"]
+        if operator in ("answered", "not_answered"):
+            done = PersonalLinkFormSubmission.objects.filter(
+                contact=OuterRef("pk"), page_id=spec["page"], **_after("submit_time", since)
+            )
+        else:
+            done = PersonalLink.objects.filter(
+                contact=OuterRef("pk"),
+                batch__page_id=spec["page"],
+                opened_at__isnull=False,
+                **_after("opened_at", since),
+            )
+        return Q(Exists(done)) if operator in ("answered", "opened") else ~Q(Exists(done))
+
+
+def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
+    return Q(IsNull(expression, False)) & Q(lookup(expression, value))
+
+
+def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:
+    return None if days is None else now - datetime.timedelta(days=days)
+
+
+def _after(field: str, since: datetime.datetime | None) -> dict[str, Any]:
+    return {} if since is None else {f"{field}__gte": since}
