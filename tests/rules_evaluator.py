@@ -33,7 +33,12 @@ COMPARE = {
     "after": operator.gt,
     "same_day": operator.eq,
 }
-NEGATIONS = {"not_equals": "equals", "not_contains": "contains", "ne": "eq", "is_not_set": "is_set"}
+NEGATIONS = {
+    "not_equals": "equals",
+    "not_contains": "contains",
+    "ne": "eq",
+    "is_not_set": "is_set",
+}
 
 
 def evaluate(tree: dict, contact, now: datetime.datetime) -> bool:
@@ -42,7 +47,9 @@ def evaluate(tree: dict, contact, now: datetime.datetime) -> bool:
     for index, item in enumerate(tree.get("items", [])):
         if index == 0 or item.get("connector") == "or":
             runs.append([])
-        value = evaluate(item["group"], contact, now) if "group" in item else _leaf(item, contact, now)
+        value = (
+            evaluate(item["group"], contact, now) if "group" in item else _leaf(item, contact, now)
+        )
         runs[-1].append(value)
     result = any(all(run) for run in runs) if runs else True
     return not result if tree.get("negate") else result

@@ -82,7 +82,9 @@ def comparison(kind: str, key: str, operators: dict, values):
 text_values = st.sampled_from(["pro", "PRO", "Pro Plan", "4", "a_b", "100%", "ad"])
 filters = st.one_of(
     comparison("attribute", "plan", TEXT_OPERATORS, lambda _op: text_values),
-    comparison("attribute", "score", NUMBER_OPERATORS, lambda _op: st.sampled_from([0, 7, 7.5, -4])),
+    comparison(
+        "attribute", "score", NUMBER_OPERATORS, lambda _op: st.sampled_from([0, 7, 7.5, -4])
+    ),
     comparison("attribute", "joined", DATE_OPERATORS, date_value),
     comparison("field", "first_name", TEXT_OPERATORS, lambda _op: text_values),
     comparison("field", "external_id", TEXT_OPERATORS, lambda _op: text_values),
@@ -91,9 +93,7 @@ filters = st.one_of(
 
 
 def groups(children):
-    items = st.lists(
-        st.tuples(st.sampled_from(["and", "or"]), children), min_size=1, max_size=3
-    )
+    items = st.lists(st.tuples(st.sampled_from(["and", "or"]), children), min_size=1, max_size=3)
     return st.builds(
         lambda negate, pairs: {
             "negate": negate,
@@ -108,7 +108,7 @@ def groups(children):
 
 
 trees = st.recursive(filters.map(lambda spec: {"filter": spec}), groups, max_leaves=6).map(
-    lambda node: node["group"] if "group" in node else {"negate": False, "items": [node]}
+    lambda node: node.get("group", {"negate": False, "items": [node]})
 )
 
 

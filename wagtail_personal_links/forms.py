@@ -150,6 +150,9 @@ class SegmentForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if rules := self.fields.get("rules"):
             rules.widget.segment = self.instance
+        if kind := self.fields.get("kind"):
+            # Forms and clients that predate dynamic segments send no kind.
+            kind.required = False
         remove = self.fields.get("remove_contacts")
         if remove is None:
             return
@@ -160,6 +163,14 @@ class SegmentForm(WagtailAdminModelForm):
         remove.queryset = self.instance.get_contacts()
         remove.widget.segment = self.instance
         remove.help_text = self.members_help_text()
+
+    def clean_kind(self) -> str:
+        """Take a missing kind as static, what every segment was before rules."""
+        return self.cleaned_data.get("kind") or Segment.Kind.STATIC
+
+    def clean_rules(self) -> dict[str, Any]:
+        """Take missing rules as no rules."""
+        return self.cleaned_data.get("rules") or {"negate": False, "items": []}
 
     def members_help_text(self) -> str:
         count = self.instance.get_contacts().count()

@@ -74,9 +74,7 @@ def infer_type(value: Any) -> str:
 
 _TYPE_ERRORS = {
     AttributeType.NUMBER: _("“%(value)s” is not a number, which “%(key)s” takes."),
-    AttributeType.DATE: _(
-        "“%(value)s” is not a date (YYYY-MM-DD), which “%(key)s” takes."
-    ),
+    AttributeType.DATE: _("“%(value)s” is not a date (YYYY-MM-DD), which “%(key)s” takes."),
 }
 
 
@@ -150,7 +148,11 @@ class ContactAttributeKey(models.Model):
         super().clean()
         if not ATTRIBUTE_KEY_RE.match(self.key or ""):
             raise ValidationError(
-                {"key": _("Use lowercase letters, digits and underscores, starting with a letter.")}
+                {
+                    "key": _(
+                        "Use lowercase letters, digits and underscores, starting with a letter."
+                    )
+                }
             )
         if self.key in RESERVED_ATTRIBUTE_KEYS:
             raise ValidationError({"key": _("This is the name of a built-in contact field.")})

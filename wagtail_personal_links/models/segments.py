@@ -36,7 +36,7 @@ class SegmentQuerySet(models.QuerySet):
         static = Coalesce(Subquery(members), 0)
         dynamic = [
             When(pk=segment.pk, then=_count_of(segment.get_contacts()))
-            for segment in Segment.objects.filter(kind=Segment.Kind.DYNAMIC).only("pk", "rules")
+            for segment in Segment.objects.filter(kind=Segment.Kind.DYNAMIC).only("kind", "rules")
         ]
         if not dynamic:
             return self.annotate(member_count=static)

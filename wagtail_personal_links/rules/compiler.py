@@ -30,6 +30,7 @@ from django.utils import timezone
 from ..models import Contact, PersonalLink, PersonalLinkFormSubmission, Segment
 from .dates import shift
 from .expressions import attribute_date, attribute_number, attribute_text, has_value
+from .operators import BUILTIN_FIELDS
 
 __all__ = ["RuleCycleError", "compile_rules", "segment_contacts"]
 
@@ -38,7 +39,12 @@ class RuleCycleError(ValueError):
     """A segment's rules refer back to the segment itself."""
 
 
-TEXT_LOOKUPS = {"equals": Exact, "contains": Contains, "starts_with": StartsWith, "ends_with": EndsWith}
+TEXT_LOOKUPS = {
+    "equals": Exact,
+    "contains": Contains,
+    "starts_with": StartsWith,
+    "ends_with": EndsWith,
+}
 NUMBER_LOOKUPS = {
     "eq": Exact,
     "lt": LessThan,
@@ -47,7 +53,12 @@ NUMBER_LOOKUPS = {
     "gte": GreaterThanOrEqual,
 }
 DATE_LOOKUPS = {"before": LessThan, "after": GreaterThan, "same_day": Exact}
-NEGATIONS = {"not_equals": "equals", "not_contains": "contains", "ne": "eq", "is_not_set": "is_set"}
+NEGATIONS = {
+    "not_equals": "equals",
+    "not_contains": "contains",
+    "ne": "eq",
+    "is_not_set": "is_set",
+}
 NOTHING = Q(pk__in=[])
 
 
@@ -108,7 +119,8 @@ class _Compiler:
         builtin = spec["kind"] == "field"
         if operator == "is_set":
             if builtin:
-                return Q(**{f"{key}__isnull": False}) & ~Q(**{key: ""})
+                blank = Q(**{key: ""}) if BUILTIN_FIELDS[key][0] == "text" else Q(pk__in=[])
+                return Q(**{f"{key}__isnull": False}) & ~blank
             return has_value(key)
         if builtin and key == "created_at":
             return self.created_at(operator, value)
@@ -142,9 +154,7 @@ class _Compiler:
 
     def segment(self, spec: Mapping[str, Any]) -> Q:
         other = Segment.objects.filter(pk=spec["segment"]).first()
-        members = (
-            Q(pk__in=segment_contacts(other, self.seen).values("pk")) if other else NOTHING
-        )
+        members = Q(pk__in=segment_contacts(other, self.seen).values("pk")) if other else NOTHING
         return ~members if spec["operator"] == "not_in" else members
 
     def survey(self, spec: Mapping[str, Any]) -> Q:

@@ -33,7 +33,10 @@ def check_references(segment: Segment) -> None:
         errors.append(_("No segment has the id %(ids)s.") % {"ids": _ids(missing)})
     if path := _cycle(segment, segments & found):
         errors.append(
-            _("These rules refer back to this segment (%(path)s); a segment cannot contain itself.")
+            _(
+                "These rules refer back to this segment (%(path)s); "
+                "a segment cannot contain itself."
+            )
             % {"path": " → ".join(path)}
         )
     if errors:

@@ -115,7 +115,7 @@ def _filter_error(spec: Any, types: Mapping[str, str]) -> str | None:
     if kind not in ("field", "attribute"):
         return _("Unknown kind of filter: “%(kind)s”.") % {"kind": kind}
     key = spec.get("key")
-    data_type = (BUILTIN_FIELDS.get(key, (None,))[0] if kind == "field" else types.get(key))
+    data_type = BUILTIN_FIELDS.get(key, (None,))[0] if kind == "field" else types.get(key)
     if data_type is None:
         return _("Unknown field or attribute: “%(key)s”.") % {"key": key}
     operator = spec.get("operator")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -37,7 +37,8 @@ class RulesPreviewView(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         policy = policy_registry.get_by_type(Segment)
         if not policy.user_has_any_permission(request.user, ["add", "change"]):
-            raise PermissionDenied
+            # A JSON client gets a 403 it can read, not the admin's redirect.
+            return JsonResponse({"errors": [_("You may not edit segments.")]}, status=403)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest) -> JsonResponse:
