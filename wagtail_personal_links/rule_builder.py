@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Page, get_page_models
 
+from .admin_urls import rules_url
 from .models import ContactAttributeKey, Segment
 from .pages import PersonalLinksFormMixin
 from .rules.operators import (
@@ -27,9 +27,7 @@ from .rules.operators import (
     UNITS,
 )
 
-__all__ = ["PREVIEW_URL_NAME", "RulesWidget", "builder_config", "survey_pages"]
-
-PREVIEW_URL_NAME = "wagtail_personal_links_rules:preview"
+__all__ = ["RulesWidget", "builder_config", "survey_pages"]
 
 
 def survey_pages() -> list[Page]:
@@ -112,6 +110,6 @@ class RulesWidget(forms.HiddenInput):
         context = super().get_context(name, value, attrs)
         context["builder"] = {
             "config": json.dumps(builder_config(self.segment)),
-            "preview_url": reverse(PREVIEW_URL_NAME),
+            "preview_url": rules_url("preview"),
         }
         return context

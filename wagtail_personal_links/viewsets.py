@@ -10,8 +10,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import ContactForm, SegmentForm
+from .forms.contacts import ContactForm, SegmentForm
 from .models import Contact, ContactAttributeKey, Segment
+from .permissions import VIEW_CONTACTS
 from .rule_builder import RulesWidget
 from .views.choosers import ContactChooserViewSet, PermissionCheckedChooserViewSet
 from .views.contacts import (
@@ -28,9 +29,6 @@ __all__ = [
     "PersonalLinksViewSetGroup",
     "SegmentViewSet",
 ]
-
-#: Who can see or edit members: the people allowed to see contacts.
-VIEW_CONTACTS = "wagtail_personal_links.view_contact"
 
 
 class ContactViewSet(SnippetViewSet):

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.admin_url_finder import AdminURLFinder
-from wagtail.permissions import policy_registry
 
 from ..models import Segment
+from ..permissions import can_list_contacts, user_can_edit_segments
 from ..rules.validation import validate_segment_rules
-from .segments import can_list_contacts
 
 __all__ = ["PREVIEW_SIZE", "RulesPreviewView"]
 
@@ -35,8 +34,7 @@ class RulesPreviewView(View):
     http_method_names = ["post"]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        policy = policy_registry.get_by_type(Segment)
-        if not policy.user_has_any_permission(request.user, ["add", "change"]):
+        if not user_can_edit_segments(request.user):
             # A JSON client gets a 403 it can read, not the admin's redirect.
             return JsonResponse({"errors": [_("You may not edit segments.")]}, status=403)
         return super().dispatch(request, *args, **kwargs)

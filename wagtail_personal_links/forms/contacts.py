@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Contact, ContactAttributeKey, Segment
-from .models.attribute_keys import check_attribute_types
-from .models.contacts import validate_attributes
-from .widgets import AttributesWidget, ContactsChooser, format_attribute_value
+from ..models import Contact, ContactAttributeKey, Segment
+from ..models.attribute_keys import check_attribute_types
+from ..models.contacts import validate_attributes
+from ..widgets import AttributesWidget, ContactsChooser, format_attribute_value
 
 __all__ = [
     "AttributesField",
