@@ -25,7 +25,8 @@ from tablib import Dataset
 
 from ..cells import escape_cell
 from ..conf import personal_links_settings
-from ..models import Contact
+from ..models import Contact, ContactAttributeKey
+from ..models.attribute_keys import check_attribute_types, infer_type
 from .columns import (
     Columns,
     ContactImportError,
@@ -97,6 +98,7 @@ class ContactResource(ModelResource):
         self.preview: list[RowChanges] = []
         self.seen_emails: dict[str, int] = {}
         self.seen_custom_ids: dict[str, int] = {}
+        self.attribute_types: dict[str, str] = {}
 
     def import_data(self, dataset: Dataset, *args: Any, **kwargs: Any) -> Result:
         """Import the rows, or none of them when the columns or the size are unusable."""
@@ -128,6 +130,16 @@ class ContactResource(ModelResource):
         for key, header in self.columns.attributes.items():
             self.fields[key] = AttributeField(key, header)
         self.preview, self.seen_emails, self.seen_custom_ids = [], {}, {}
+        self.attribute_types = self.type_attribute_columns(dataset)
+
+    def type_attribute_columns(self, dataset: Dataset) -> dict[str, str]:
+        """Return each attribute column's type: its key's, or one inferred for a new key."""
+        types = ContactAttributeKey.objects.types()
+        for key, header in self.columns.attributes.items():
+            if key not in types:
+                values = (cell_text(value) for value in dataset[header])
+                types[key] = infer_type(next((value for value in values if value), ""))
+        return types
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         """Refuse a row whose email or Custom ID an earlier row already has."""
@@ -148,6 +160,13 @@ class ContactResource(ModelResource):
             self.seen_emails[email] = sheet_row
         if custom_id:
             self.seen_custom_ids[custom_id] = sheet_row
+        self.check_attribute_types(row)
+
+    def check_attribute_types(self, row: dict[str, Any]) -> None:
+        """Refuse a row with a value that does not fit its attribute key's type."""
+        values = {key: self.fields[key].clean(row) for key in self.columns.attributes}
+        if errors := check_attribute_types(values, self.attribute_types):
+            raise ValidationError(errors)
 
     def get_instance(self, instance_loader: ContactInstanceLoader, row: dict[str, Any]) -> Any:
         """Return the contact with the row's Custom ID, else the one with its email."""
@@ -197,12 +216,22 @@ class ContactResource(ModelResource):
             )
 
     def after_import(self, dataset: Dataset, result: Result, **kwargs: Any) -> None:
-        """Fail the whole import when any row is invalid, naming every one."""
+        """Fail the whole import when any row is invalid, naming every one.
+
+        Otherwise give the file's new attribute keys the types they were checked by.
+        """
         super().after_import(dataset, result, **kwargs)
         if result.invalid_rows:
             raise InvalidRowsError(
                 [line for row in result.invalid_rows for line in self.columns.describe(row)]
             )
+        ContactAttributeKey.objects.bulk_create(
+            [
+                ContactAttributeKey(key=key, data_type=self.attribute_types[key])
+                for key in self.columns.attributes
+            ],
+            ignore_conflicts=True,
+        )
 
     def get_bulk_update_fields(self) -> list[str]:
         return [*CONTACT_FIELDS, "attributes", "updated_at"]
