@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -123,10 +124,8 @@ def test_the_key_snippet_needs_its_permissions(client, django_user_model):
 
 def run_import(path) -> str:
     stderr = io.StringIO()
-    try:
+    with contextlib.suppress(SystemExit):
         call_command("import", RESOURCE, str(path), interactive=False, stderr=stderr)
-    except SystemExit:
-        pass
     return stderr.getvalue()
 
 
