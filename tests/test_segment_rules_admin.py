@@ -227,3 +227,47 @@ def test_generating_links_for_a_dynamic_segment_takes_its_members_at_that_moment
     assert set(batch.links.values_list("contact_id", flat=True)) == members
     assert {c.pk for c in customers[:3]} <= members
     assert segment.get_contacts().count() == len(members) + 1
+
+
+def contacts_url() -> str:
+    return reverse("wagtailsnippets_wagtail_personal_links_contact:list")
+
+
+def test_contacts_listing_filters_by_an_attribute_value_by_its_type(editor_client, customers):
+    Contact.objects.create(email="big@example.com", attributes={"seats": "12"})
+    Contact.objects.create(email="small@example.com", attributes={"seats": 3})
+
+    by_text = editor_client.get(contacts_url(), {"attribute": "country", "attribute_value": "de"})
+    by_number = editor_client.get(contacts_url(), {"attribute": "seats", "attribute_value": "3.0"})
+    nonsense = editor_client.get(contacts_url(), {"attribute": "seats", "attribute_value": "x"})
+
+    emails = lambda response: {c.email for c in response.context["object_list"]}  # noqa: E731
+    assert emails(by_text) == {"c0@example.com", "c3@example.com"}
+    assert emails(by_number) == {"small@example.com"}
+    assert emails(nonsense) == set()
+
+
+def test_save_filters_as_a_segment_opens_a_dynamic_segment_with_those_rules(
+    editor_client, customers
+):
+    response = editor_client.get(
+        contacts_url(), {"attribute": "plan", "attribute_value": "pro", "q": "c1"}
+    )
+    [button] = [b for b in response.context["header_buttons"] if b.label == "Save as segment"]
+
+    form = editor_client.get(button.url).context["form"]
+    rules = json.loads(form["rules"].value())
+    created = editor_client.post(
+        url("add"), {"name": "From the listing", "kind": "dynamic", "rules": json.dumps(rules)}
+    )
+
+    assert form["kind"].value() == "dynamic"
+    assert created.status_code == 302
+    segment = Segment.objects.get(name="From the listing")
+    assert list(segment.get_contacts()) == [customers[1]]
+
+
+def test_an_unfiltered_listing_offers_no_save_as_segment(editor_client, customers):
+    response = editor_client.get(contacts_url())
+
+    assert "Save as segment" not in [b.label for b in response.context["header_buttons"]]
