@@ -20,7 +20,6 @@ from django.db.models.lookups import (
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
-    IsNull,
     LessThan,
     LessThanOrEqual,
     StartsWith,
@@ -29,7 +28,13 @@ from django.utils import timezone
 
 from ..models import Contact, PersonalLink, PersonalLinkFormSubmission, Segment
 from .dates import shift
-from .expressions import attribute_date, attribute_number, attribute_text, has_value
+from .expressions import (
+    AttributeDate,
+    AttributeIsSet,
+    AttributeNumber,
+    AttributeText,
+    true_or_false,
+)
 from .operators import BUILTIN_FIELDS
 
 __all__ = ["RuleCycleError", "compile_rules", "segment_contacts"]
@@ -121,21 +126,21 @@ class _Compiler:
             if builtin:
                 blank = Q(**{key: ""}) if BUILTIN_FIELDS[key][0] == "text" else Q(pk__in=[])
                 return Q(**{f"{key}__isnull": False}) & ~blank
-            return has_value(key)
+            return Q(AttributeIsSet(key))
         if builtin and key == "created_at":
             return self.created_at(operator, value)
         if operator in TEXT_LOOKUPS:
-            text = Lower(F(key)) if builtin else attribute_text(key)
+            text = Lower(F(key)) if builtin else AttributeText(key)
             return _typed(text, TEXT_LOOKUPS[operator], value.strip().lower())
         if operator in NUMBER_LOOKUPS:
-            return _typed(attribute_number(key), NUMBER_LOOKUPS[operator], float(value))
+            return _typed(AttributeNumber(key), NUMBER_LOOKUPS[operator], float(value))
         return self.attribute_date(key, operator, value)
 
     def attribute_date(self, key: str, operator: str, value: Any) -> Q:
-        date = attribute_date(key)
+        date = AttributeDate(key)
         if operator == "between":
             low, high = sorted(value)
-            return _typed(date, GreaterThanOrEqual, low) & Q(LessThanOrEqual(date, high))
+            return _typed(date, GreaterThanOrEqual, low) & _typed(date, LessThanOrEqual, high)
         if operator in DATE_LOOKUPS:
             return _typed(date, DATE_LOOKUPS[operator], value)
         cutoff = shift(timezone.localdate(self.now), value["amount"], value["unit"]).isoformat()
@@ -175,7 +180,7 @@ class _Compiler:
 
 
 def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
-    return Q(IsNull(expression, False)) & Q(lookup(expression, value))
+    return Q(true_or_false(lookup(expression, value)))
 
 
 def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:
