@@ -99,7 +99,7 @@
 
     renderAddButtons(group, path) {
       const addFilter = element('button', {
-        type: 'button', class: 'button button-small bicolor button--icon', text: this.text.addFilter, 'data-focus-key': `${path}-add`,
+        type: 'button', class: 'button button-small', text: this.text.addFilter, 'data-focus-key': `${path}-add`,
       });
       addFilter.addEventListener('click', () => {
         this.add(group, { filter: this.newFilter(this.configValue.fields[0]) }, path, 'field');
