@@ -79,6 +79,18 @@ def best_ms(function, repeat: int = 3) -> float:
     return min(times) * 1000
 
 
+def baseline_count(connection) -> int:
+    """Count with one JSON read per row and no type checks: the floor for any attribute rule."""
+    plan = (
+        "attributes ->> 'plan'"
+        if connection.vendor == "postgresql"
+        else "json_extract(attributes, '$.plan')"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM wagtail_personal_links_contact WHERE {plan} = 'pro'")
+        return cursor.fetchone()[0]
+
+
 def seed_contacts(count: int, page) -> None:
     from wagtail_personal_links.models import (
         Contact,
@@ -138,6 +150,9 @@ def main() -> None:
     seed_contacts(args.contacts, page)
     print(f"database: {database}")
     print(f"seeded {Contact.objects.count():,} contacts in {time.perf_counter() - started:.1f} s")
+    print()
+    floor_ms = best_ms(lambda: baseline_count(connection))
+    print(f"baseline: a bare count reading one attribute per row: {floor_ms:.0f} ms")
     print()
     print(f"{'rule tree':34} {'members':>8} {'count':>10} {'first page':>11} {'queries':>8}")
     for name, tree in trees(page.pk).items():
