@@ -271,3 +271,20 @@ def test_an_unfiltered_listing_offers_no_save_as_segment(editor_client, customer
     response = editor_client.get(contacts_url())
 
     assert "Save as segment" not in [b.label for b in response.context["header_buttons"]]
+
+
+def test_bulk_add_to_segment_offers_and_takes_only_static_segments(editor_client, customers):
+    dynamic = Segment.objects.create(name="Pros", kind="dynamic", rules=plan_is("pro"))
+    static = Segment.objects.create(name="Hand-picked")
+    bulk = reverse(
+        "wagtail_bulk_action", args=["wagtail_personal_links", "contact", "add_to_segment"]
+    )
+    query = f"?id={customers[3].pk}"
+
+    confirmation = editor_client.get(bulk + query).content.decode()
+    refused = editor_client.post(bulk + query, {"segment": dynamic.pk})
+
+    assert "Hand-picked" in confirmation and "Pros" not in confirmation
+    assert refused.status_code == 200
+    assert not dynamic.memberships.exists()
+    assert static.get_contacts().count() == 0

@@ -81,7 +81,6 @@ def _texts() -> dict[str, str]:
         "empty": _("No filters yet: every contact matches."),
         "segmentMembership": _("Segment membership"),
         "surveyInteraction": _("Survey interaction"),
-        "and_": _("and"),
         "loading": _("Counting…"),
         "previewHeading": _("First matches"),
         "group": _("Group"),

@@ -202,10 +202,13 @@ class SegmentForm(WagtailAdminModelForm):
 
 
 class SegmentChoiceForm(forms.Form):
-    """Pick the segment a bulk action adds contacts to or removes them from."""
+    """Pick the segment a bulk action adds contacts to or removes them from.
+
+    Only static segments are offered: a dynamic one's members follow its rules.
+    """
 
     segment = forms.ModelChoiceField(
-        queryset=Segment.objects.all(),
+        queryset=Segment.objects.filter(kind=Segment.Kind.STATIC),
         label=_("Segment"),
         empty_label=_("Choose a segment"),
     )
