@@ -17,8 +17,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from ..models import Contact, ContactAttributeKey, Segment
 from ..models.attribute_keys import check_attribute_types
-from ..models.contacts import validate_attributes
-from ..widgets import AttributesWidget, ContactsChooser, format_attribute_value
+from ..models.contacts import format_attribute_value, validate_attributes
+from ..widgets import AttributesWidget, ContactsChooser
 
 __all__ = [
     "AttributesField",

@@ -1,11 +1,14 @@
 from .attribute_keys import AttributeType, ContactAttributeKey
+from .batches import LinkBatch
 from .contacts import Contact
-from .links import LinkBatch, LinkStatus, PersonalLink
+from .links import PersonalLink
+from .rules import BatchState, LinkStatus, get_link_status
 from .segments import Segment, SegmentMembership
 from .submissions import PersonalLinkFormSubmission
 
 __all__ = [
     "AttributeType",
+    "BatchState",
     "Contact",
     "ContactAttributeKey",
     "LinkBatch",
@@ -14,4 +17,5 @@ __all__ = [
     "PersonalLinkFormSubmission",
     "Segment",
     "SegmentMembership",
+    "get_link_status",
 ]

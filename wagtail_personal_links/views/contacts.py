@@ -16,8 +16,8 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from ..cells import escape_cell
 from ..models import Contact, Segment
+from ..models.contacts import format_attribute_value
 from ..rules.compiler import compile_rules
-from ..widgets import format_attribute_value
 from .imports import ImportContactsButtonMixin
 from .saved_filters import SaveAsSegmentButtonMixin, attribute_choices, attribute_filter
 
