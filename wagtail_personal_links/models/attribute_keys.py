@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..rules.operators import DATE_RE, NUMBER_RE
 from .contacts import ATTRIBUTE_KEY_RE, RESERVED_ATTRIBUTE_KEYS
 
 __all__ = [
@@ -22,11 +23,6 @@ __all__ = [
     "infer_type",
     "value_fits",
 ]
-
-#: The text of a number the rules compare numerically (JSON numbers and numeric text).
-NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
-#: The text of a date the rules compare as a date: ISO 8601, optionally with a time.
-DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 class AttributeType(models.TextChoices):

@@ -106,8 +106,8 @@ class Segment(models.Model):
         For a dynamic segment it is the compiled rules, evaluated whenever
         the queryset is; it nests as a subquery like any other.
         """
-        # The rule compiler builds on these models, so it is imported late.
-        from ..rules.compiler import segment_contacts
+        # The module that compiles rules builds on this one's models.
+        from .segment_rules import segment_contacts
 
         return segment_contacts(self)
 
@@ -115,7 +115,7 @@ class Segment(models.Model):
         """Validate the rules of a dynamic segment and what they refer to."""
         super().clean()
         if self.kind == self.Kind.DYNAMIC:
-            from ..rules.validation import validate_segment_rules
+            from .segment_rules import validate_segment_rules
 
             validate_segment_rules(self)
 

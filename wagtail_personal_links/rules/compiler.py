@@ -4,15 +4,20 @@ Every leaf is true or false, never SQL ``NULL``: a missing or wrong-typed
 value fails a positive test, so negating a filter or a group selects exactly
 the contacts the positive form leaves out (a contact without a plan "does not
 equal pro"). Text is compared ignoring case (SQLite folds ASCII letters only).
+
+The compiler knows contacts' fields and attributes by name only. Filters on
+other segments and on survey pages are turned into conditions by the
+:class:`References` the caller passes, which is how the models, a room
+above, lend it their querysets.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import (
     Contains,
@@ -26,7 +31,6 @@ from django.db.models.lookups import (
 )
 from django.utils import timezone
 
-from ..models import Contact, PersonalLink, PersonalLinkFormSubmission, Segment
 from .dates import shift
 from .expressions import (
     AttributeDate,
@@ -37,11 +41,19 @@ from .expressions import (
 )
 from .operators import BUILTIN_FIELDS
 
-__all__ = ["RuleCycleError", "compile_rules", "segment_contacts"]
+__all__ = ["NOTHING", "References", "compile_rules"]
 
 
-class RuleCycleError(ValueError):
-    """A segment's rules refer back to the segment itself."""
+class References(Protocol):
+    """What the filters on other segments and on survey pages select."""
+
+    def segment_members(self, segment_id: int) -> Q:
+        """Return the condition "is a member of segment ``segment_id``"."""
+
+    def survey_interaction(
+        self, operator: str, page_id: int, since: datetime.datetime | None
+    ) -> Q:
+        """Return the condition "has answered" (or "opened") page ``page_id`` since ``since``."""
 
 
 TEXT_LOOKUPS = {
@@ -64,32 +76,27 @@ NEGATIONS = {
     "ne": "eq",
     "is_not_set": "is_set",
 }
+#: A condition no contact meets.
 NOTHING = Q(pk__in=[])
-
-
-def segment_contacts(segment: Segment, seen: frozenset[int] = frozenset()) -> QuerySet[Contact]:
-    """Return the members of ``segment``; ``seen`` holds the segments being compiled."""
-    if segment.kind != Segment.Kind.DYNAMIC:
-        return Contact.objects.filter(segment_memberships__segment_id=segment.pk)
-    if segment.pk in seen:
-        raise RuleCycleError(f"Segment {segment.pk} refers to itself through its rules.")
-    return Contact.objects.filter(compile_rules(segment.rules, seen=seen | {segment.pk}))
 
 
 def compile_rules(
     tree: Mapping[str, Any],
     *,
+    references: References | None = None,
     now: datetime.datetime | None = None,
-    seen: frozenset[int] = frozenset(),
 ) -> Q:
-    """Return the condition a contact meets to match ``tree`` (validated beforehand)."""
-    return _Compiler(now or timezone.now(), seen).group(tree)
+    """Return the condition a contact meets to match ``tree`` (validated beforehand).
+
+    ``references`` answers segment and survey filters; without it they match nobody.
+    """
+    return _Compiler(references, now or timezone.now()).group(tree)
 
 
 class _Compiler:
-    def __init__(self, now: datetime.datetime, seen: frozenset[int]) -> None:
+    def __init__(self, references: References | None, now: datetime.datetime) -> None:
+        self.references = references
         self.now = now
-        self.seen = seen
 
     def group(self, group: Mapping[str, Any]) -> Q:
         # "and" binds tighter than "or": split at each "or", AND within runs.
@@ -158,25 +165,16 @@ class _Compiler:
         return Q(created_at__lt=cutoff) if operator == "older_than" else Q(created_at__gte=cutoff)
 
     def segment(self, spec: Mapping[str, Any]) -> Q:
-        other = Segment.objects.filter(pk=spec["segment"]).first()
-        members = Q(pk__in=segment_contacts(other, self.seen).values("pk")) if other else NOTHING
+        members = self.references.segment_members(spec["segment"]) if self.references else NOTHING
         return ~members if spec["operator"] == "not_in" else members
 
     def survey(self, spec: Mapping[str, Any]) -> Q:
+        if self.references is None:
+            return NOTHING
         since = _since(self.now, spec.get("within_days"))
-        operator = spec["operator"]
-        if operator in ("answered", "not_answered"):
-            done = PersonalLinkFormSubmission.objects.filter(
-                contact=OuterRef("pk"), page_id=spec["page"], **_after("submit_time", since)
-            )
-        else:
-            done = PersonalLink.objects.filter(
-                contact=OuterRef("pk"),
-                batch__page_id=spec["page"],
-                opened_at__isnull=False,
-                **_after("opened_at", since),
-            )
-        return Q(Exists(done)) if operator in ("answered", "opened") else ~Q(Exists(done))
+        positive = spec["operator"].removeprefix("not_")
+        done = self.references.survey_interaction(positive, spec["page"], since)
+        return done if positive == spec["operator"] else ~done
 
 
 def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
@@ -185,7 +183,3 @@ def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
 
 def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:
     return None if days is None else now - datetime.timedelta(days=days)
-
-
-def _after(field: str, since: datetime.datetime | None) -> dict[str, Any]:
-    return {} if since is None else {f"{field}__gte": since}

@@ -11,13 +11,12 @@ times as it can, since parsing it is most of the cost of a count.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.db import NotSupportedError
 from django.db.models import BooleanField, CharField, F, FloatField, Func, Value
 from django.db.models.functions import Coalesce
-
-from ..models.contacts import ATTRIBUTE_KEY_RE
 
 __all__ = [
     "AttributeDate",
@@ -28,6 +27,8 @@ __all__ = [
 ]
 
 ATTRIBUTES = "attributes"
+#: What a key must look like to be written into SQL as a literal (attribute keys always do).
+SQL_SAFE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 # SQLite has no regex of its own (Django's is a Python callback, slow on 100,000
 # rows); these GLOBs accept exactly what ^-?[0-9]+(\.[0-9]+)?$ accepts.
@@ -45,15 +46,15 @@ class AttributeSQL(Func):
     Templates use ``{type}`` (the JSON type, in that database's names),
     ``{value}`` (the value as SQL text or number) and ``{text}`` (as text).
     The key is written into the SQL as a literal, which is safe because only
-    keys matching ``ATTRIBUTE_KEY_RE`` (lowercase letters, digits, underscores)
-    are accepted; it keeps each template's parameters simple.
+    keys matching ``SQL_SAFE_KEY`` (lowercase letters, digits, underscores, as
+    attribute keys are) are accepted; it keeps each template's parameters simple.
     """
 
     sqlite: ClassVar[str]
     postgresql: ClassVar[str]
 
     def __init__(self, key: str) -> None:
-        if not ATTRIBUTE_KEY_RE.match(key):
+        if not SQL_SAFE_KEY.match(key):
             raise ValueError(f"Not an attribute key: {key!r}")
         super().__init__(F(ATTRIBUTES))
         self.key = key

@@ -7,15 +7,22 @@ from django.utils.translation import gettext_lazy as _
 __all__ = [
     "BUILTIN_FIELDS",
     "DATE_OPERATORS",
+    "DATE_RE",
     "MAX_DEPTH",
     "MAX_FILTERS",
     "NUMBER_OPERATORS",
+    "NUMBER_RE",
     "OPERATORS_BY_TYPE",
     "SEGMENT_OPERATORS",
     "SURVEY_OPERATORS",
     "TEXT_OPERATORS",
     "UNITS",
 ]
+
+#: The text of a number the rules compare numerically (JSON numbers and numeric text).
+NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
+#: The text of a date the rules compare as a date: ISO 8601, optionally with a time.
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 #: Groups nest at most this deep, and a tree holds at most this many filters.
 MAX_DEPTH = 10

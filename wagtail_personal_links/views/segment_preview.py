@@ -14,8 +14,8 @@ from django.views import View
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from ..models import Segment
+from ..models.segment_rules import validate_segment_rules
 from ..permissions import can_list_contacts, user_can_edit_segments
-from ..rules.validation import validate_segment_rules
 
 __all__ = ["PREVIEW_SIZE", "RulesPreviewView"]
 
