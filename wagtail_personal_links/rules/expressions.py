@@ -100,10 +100,13 @@ class AttributeNumber(AttributeSQL):
         "CASE {type} WHEN 'integer' THEN {value} WHEN 'real' THEN {value} "
         f"WHEN 'text' THEN CASE WHEN {SQLITE_NUMERIC} THEN CAST({{value}} AS REAL) END END"
     )
-    # Through numeric, which takes any length; only a finite double is compared.
+    # A double holds any number Python's json writes except integers of some 300
+    # digits; those (and numeric text of over 250 digits, past PostgreSQL's
+    # regex repetition limit) are left out rather than let the cast overflow.
     postgresql = (
-        "CASE WHEN {type} = 'number' OR ({type} = 'string' AND {text} ~ '^-?[0-9]+(\\.[0-9]+)?$')"
-        " THEN CASE WHEN abs(CAST({text} AS numeric)) < 1e300"
+        "CASE {type} WHEN 'number' THEN CASE WHEN length({text}) < 300"
+        " THEN CAST({text} AS double precision) END"
+        " WHEN 'string' THEN CASE WHEN {text} ~ '^-?[0-9]{{1,250}}(\\.[0-9]+)?$'"
         " THEN CAST({text} AS double precision) END END"
     )
 
@@ -118,8 +121,8 @@ class AttributeDate(AttributeSQL):
     output_field = CharField()
     sqlite = f"CASE WHEN {{type}} = 'text' AND {SQLITE_DATE} THEN substr({{value}}, 1, 10) END"
     postgresql = (
-        "CASE WHEN {type} = 'string' AND {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}'"
-        " THEN left({text}, 10) END"
+        "CASE {type} WHEN 'string' THEN CASE WHEN {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}'"
+        " THEN left({text}, 10) END END"
     )
 
 
