@@ -12,7 +12,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests import test_links_browser
-from tests.links_helpers import links_url
 from wagtail_personal_links.models import Contact, ContactAttributeKey, LinkBatch, Segment
 
 # The same chromium and screenshot fixtures as the links browser tests.
@@ -35,6 +34,7 @@ def test_editor_builds_rules_sees_the_count_saves_and_generates_links(
     browser,
     screenshots,
     survey_page,
+    links_url,
 ):
     get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
     ContactAttributeKey.objects.create(key="plan", label="Plan", data_type="text")

@@ -101,12 +101,12 @@ class AttributeNumber(AttributeSQL):
         f"WHEN 'text' THEN CASE WHEN {SQLITE_NUMERIC} THEN CAST({{value}} AS REAL) END END"
     )
     # A double holds any number Python's json writes except integers of some 300
-    # digits; those (and numeric text of over 250 digits, past PostgreSQL's
-    # regex repetition limit) are left out rather than let the cast overflow.
+    # digits; those (and numeric text as long) are left out rather than let the
+    # cast overflow.
     postgresql = (
         "CASE {type} WHEN 'number' THEN CASE WHEN length({text}) < 300"
         " THEN CAST({text} AS double precision) END"
-        " WHEN 'string' THEN CASE WHEN {text} ~ '^-?[0-9]{{1,250}}(\\.[0-9]+)?$'"
+        " WHEN 'string' THEN CASE WHEN length({text}) < 300 AND {text} ~ '^-?[0-9]+(\\.[0-9]+)?$'"
         " THEN CAST({text} AS double precision) END END"
     )
 
