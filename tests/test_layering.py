@@ -17,7 +17,11 @@ PACKAGE = "wagtail_personal_links"
 LOWER_ROOMS = {
     "models": ["views", "forms", "pages", "middleware", "sessions", "gate", "generation",
                "exports", "imports", "admin_urls", "permissions", "audit", "panels", "tasks",
-               "wagtail_hooks", "viewsets", "widgets", "recipients", "tokens"],
+               "wagtail_hooks", "viewsets", "widgets", "recipients", "tokens", "rule_builder"],
+    # The rule language sits below the models, which lend it their querysets.
+    "rules": ["models", "views", "forms", "pages", "middleware", "generation", "imports",
+              "exports", "admin_urls", "permissions", "audit", "wagtail_hooks", "viewsets",
+              "widgets", "rule_builder"],
     "tokens": ["models", "views", "forms", "pages", "middleware", "sessions", "gate"],
     "conf": ["models", "tokens", "views", "forms", "pages", "middleware"],
     "cells": ["models", "exports", "imports", "views", "forms"],

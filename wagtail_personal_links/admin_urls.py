@@ -6,12 +6,22 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, include, path, reverse
 
-__all__ = ["IMPORT_NAMESPACE", "LINKS_NAMESPACE", "import_url", "links_url", "urlpatterns"]
+__all__ = [
+    "IMPORT_NAMESPACE",
+    "LINKS_NAMESPACE",
+    "RULES_NAMESPACE",
+    "import_url",
+    "links_url",
+    "rules_url",
+    "urlpatterns",
+]
 
 #: The personal links of a survey page: generate, history, download, revoke, progress.
 LINKS_NAMESPACE = "wagtail_personal_links_links"
 #: The contact import: upload and preview, confirm, cancel, invalid rows, summary.
 IMPORT_NAMESPACE = "wagtail_personal_links_import"
+#: The segment rule builder's live preview.
+RULES_NAMESPACE = "wagtail_personal_links_rules"
 
 
 def links_url(name: str, *args: Any) -> str:
@@ -24,10 +34,15 @@ def import_url(name: str, *args: Any) -> str:
     return reverse(f"{IMPORT_NAMESPACE}:{name}", args=args)
 
 
+def rules_url(name: str) -> str:
+    """Return the URL of the segment rules view ``name``, e.g. ``rules_url("preview")``."""
+    return reverse(f"{RULES_NAMESPACE}:{name}")
+
+
 def urlpatterns() -> list[URLPattern | URLResolver]:
     """Return the admin URL patterns, for the ``register_admin_urls`` hook."""
     # Imported here: the views reverse their URLs through this module.
-    from .views import import_steps, imports, link_batches, links
+    from .views import import_steps, imports, link_batches, links, segment_preview
 
     batch = "<int:page_id>/batches/<int:batch_id>"
     link_urls = [
@@ -49,7 +64,9 @@ def urlpatterns() -> list[URLPattern | URLResolver]:
         path("invalid-rows/", import_steps.InvalidRowsView.as_view(), name="invalid_rows"),
         path("summary/<int:pk>/", imports.SummaryView.as_view(), name="summary"),
     ]
+    rules_urls = [path("preview/", segment_preview.RulesPreviewView.as_view(), name="preview")]
     return [
         path("personal-links/pages/", include((link_urls, LINKS_NAMESPACE))),
         path("personal-links/import-contacts/", include((import_urls, IMPORT_NAMESPACE))),
+        path("personal-links/segment-rules/", include((rules_urls, RULES_NAMESPACE))),
     ]

@@ -19,6 +19,7 @@ __all__ = [
     "can_list_contacts",
     "generate_permissions",
     "user_can_change_membership",
+    "user_can_edit_segments",
     "user_can_import_contacts",
     "user_can_manage_links",
 ]
@@ -67,3 +68,9 @@ def user_can_change_membership(user: Any) -> bool:
     """
     segments = policy_registry.get_by_type(Segment)
     return can_list_contacts(user) and segments.user_has_permission(user, "change")
+
+
+def user_can_edit_segments(user: Any) -> bool:
+    """Return whether ``user`` may add or change segments, and so try out rules."""
+    segments = policy_registry.get_by_type(Segment)
+    return segments.user_has_any_permission(user, ["add", "change"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.forms import RadioSelect
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -10,8 +11,9 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms.contacts import ContactForm, SegmentForm
-from .models import Contact, Segment
+from .models import Contact, ContactAttributeKey, Segment
 from .permissions import VIEW_CONTACTS
+from .rule_builder import RulesWidget
 from .views.choosers import ContactChooserViewSet, PermissionCheckedChooserViewSet
 from .views.contacts import (
     SEARCH_FIELDS,
@@ -19,9 +21,14 @@ from .views.contacts import (
     ContactIndexView,
     ContactInspectView,
 )
-from .views.segments import MemberCountColumn, SegmentInspectView
+from .views.segments import MemberCountColumn, SegmentCreateView, SegmentInspectView
 
-__all__ = ["ContactViewSet", "PersonalLinksViewSetGroup", "SegmentViewSet"]
+__all__ = [
+    "ContactAttributeKeyViewSet",
+    "ContactViewSet",
+    "PersonalLinksViewSetGroup",
+    "SegmentViewSet",
+]
 
 
 class ContactViewSet(SnippetViewSet):
@@ -94,27 +101,42 @@ class SegmentViewSet(SnippetViewSet):
     icon = "group"
     menu_label = _("Segments")
     inspect_view_class = SegmentInspectView
+    add_view_class = SegmentCreateView
     chooser_viewset_class = PermissionCheckedChooserViewSet
     inspect_view_enabled = True
     copy_view_enabled = False
 
     list_display = [
         "name",
+        Column("kind", label=_("Kind"), accessor="get_kind_display", sort_key="kind"),
         MemberCountColumn("member_count", label=_("Members"), sort_key="member_count"),
         "description",
     ]
+    list_filter = ["kind"]
     search_fields = ["name", "description"]
-    inspect_view_fields = ["name", "description", "contacts", "created_at", "updated_at"]
+    inspect_view_fields = [
+        "name",
+        "description",
+        "kind",
+        "contacts",
+        "created_at",
+        "updated_at",
+    ]
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
             FieldPanel("description"),
+            FieldPanel("kind", widget=RadioSelect),
+            MultiFieldPanel(
+                [FieldPanel("rules", widget=RulesWidget, heading=_("Rules"))],
+                heading=_("Rules (dynamic segments)"),
+            ),
             MultiFieldPanel(
                 [
                     FieldPanel("add_contacts", permission=VIEW_CONTACTS),
                     FieldPanel("remove_contacts", permission=VIEW_CONTACTS),
                 ],
-                heading=_("Members"),
+                heading=_("Members (static segments)"),
             ),
         ],
         base_form_class=SegmentForm,
@@ -124,10 +146,29 @@ class SegmentViewSet(SnippetViewSet):
         return Segment.objects.with_member_count()
 
 
-class PersonalLinksViewSetGroup(SnippetViewSetGroup):
-    """The "Personal links" menu: Contacts and Segments."""
+class ContactAttributeKeyViewSet(SnippetViewSet):
+    """Attribute keys: the label, description and type of each contact attribute."""
 
-    items = (ContactViewSet, SegmentViewSet)
+    model = ContactAttributeKey
+    icon = "tag"
+    menu_label = _("Attribute keys")
+    copy_view_enabled = False
+    list_display = ["key", "label", "data_type", "is_unique"]
+    list_filter = ["data_type"]
+    search_fields = ["key", "label", "description"]
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("label"),
+        FieldPanel("description"),
+        FieldPanel("data_type"),
+        FieldPanel("is_unique"),
+    ]
+
+
+class PersonalLinksViewSetGroup(SnippetViewSetGroup):
+    """The "Personal links" menu: Contacts, Segments and attribute keys."""
+
+    items = (ContactViewSet, SegmentViewSet, ContactAttributeKeyViewSet)
     menu_icon = "link"
     menu_label = _("Personal links")
     menu_name = "personal-links"

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from ..models import Contact, Segment
+from ..models import Contact, ContactAttributeKey, Segment
+from ..models.attribute_keys import check_attribute_types
 from ..models.contacts import format_attribute_value, validate_attributes
 from ..widgets import AttributesWidget, ContactsChooser
 
@@ -97,14 +98,29 @@ class ContactForm(WagtailAdminModelForm):
     )
 
     def clean_attributes(self) -> dict[str, Any]:
-        """Keep the stored type (number, true/false, empty) of every value left unchanged."""
+        """Keep the stored type (number, true/false, empty) of every value left unchanged.
+
+        Refuse a value that does not fit its attribute key's type.
+        """
         saved = self.instance.attributes or {}
-        return {
+        attributes = {
             key: saved[key]
             if key in saved and format_attribute_value(saved[key]) == value
             else value
             for key, value in self.cleaned_data["attributes"].items()
         }
+        changed = {key: value for key, value in attributes.items() if saved.get(key) != value}
+        errors = check_attribute_types(changed, ContactAttributeKey.objects.types())
+        if errors:
+            raise ValidationError(list(errors.values()))
+        return attributes
+
+    def save(self, commit: bool = True) -> Contact:
+        """Save the contact and, when committing, give its new attribute keys a type."""
+        contact = super().save(commit=commit)
+        if commit:
+            ContactAttributeKey.objects.register(contact.attributes)
+        return contact
 
 
 class SegmentForm(WagtailAdminModelForm):
@@ -132,6 +148,11 @@ class SegmentForm(WagtailAdminModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if rules := self.fields.get("rules"):
+            rules.widget.segment = self.instance
+        if kind := self.fields.get("kind"):
+            # Forms and clients that predate dynamic segments send no kind.
+            kind.required = False
         remove = self.fields.get("remove_contacts")
         if remove is None:
             return
@@ -142,6 +163,14 @@ class SegmentForm(WagtailAdminModelForm):
         remove.queryset = self.instance.get_contacts()
         remove.widget.segment = self.instance
         remove.help_text = self.members_help_text()
+
+    def clean_kind(self) -> str:
+        """Take a missing kind as static, what every segment was before rules."""
+        return self.cleaned_data.get("kind") or Segment.Kind.STATIC
+
+    def clean_rules(self) -> dict[str, Any]:
+        """Take missing rules as no rules."""
+        return self.cleaned_data.get("rules") or {"negate": False, "items": []}
 
     def members_help_text(self) -> str:
         count = self.instance.get_contacts().count()
@@ -173,10 +202,13 @@ class SegmentForm(WagtailAdminModelForm):
 
 
 class SegmentChoiceForm(forms.Form):
-    """Pick the segment a bulk action adds contacts to or removes them from."""
+    """Pick the segment a bulk action adds contacts to or removes them from.
+
+    Only static segments are offered: a dynamic one's members follow its rules.
+    """
 
     segment = forms.ModelChoiceField(
-        queryset=Segment.objects.all(),
+        queryset=Segment.objects.filter(kind=Segment.Kind.STATIC),
         label=_("Segment"),
         empty_label=_("Choose a segment"),
     )

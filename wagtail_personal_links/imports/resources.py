@@ -11,6 +11,7 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -22,7 +23,8 @@ from tablib import Dataset
 
 from ..cells import escape_cell
 from ..conf import personal_links_settings
-from ..models import Contact
+from ..models import Contact, ContactAttributeKey
+from ..models.attribute_keys import check_attribute_types, infer_type
 from ..models.contacts import CONTACT_FIELDS
 from .bulk import ExecutemanyUpdateMixin
 from .columns import (
@@ -87,6 +89,7 @@ class ContactResource(ExecutemanyUpdateMixin, ModelResource):
         self.columns = Columns(fields={}, attributes={})
         self.preview: list[RowChanges] = []
         self.seen = SeenKeys()
+        self.attribute_types: dict[str, str] = {}
 
     def import_data(self, dataset: Dataset, *args: Any, **kwargs: Any) -> Result:
         """Import the rows, or none of them when the columns or the size are unusable."""
@@ -118,12 +121,32 @@ class ContactResource(ExecutemanyUpdateMixin, ModelResource):
         for key, header in self.columns.attributes.items():
             self.fields[key] = AttributeField(key, header)
         self.preview, self.seen = [], SeenKeys()
+        self.attribute_types = self.type_attribute_columns(dataset)
+
+    def type_attribute_columns(self, dataset: Dataset) -> dict[str, str]:
+        """Return each attribute column's type: its key's, or one inferred for a new key."""
+        types = ContactAttributeKey.objects.types()
+        for key, header in self.columns.attributes.items():
+            if key not in types:
+                values = (cell_text(value) for value in dataset[header])
+                types[key] = infer_type(next((value for value in values if value), ""))
+        return types
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
-        """Refuse a row whose email or Custom ID an earlier row already has."""
+        """Refuse a row whose email or Custom ID an earlier row already has.
+
+        Refuse a value that does not fit its attribute key's type too.
+        """
         cells = {name: self.cell(row, name) for name in ("email", "external_id")}
         # The header is row 1, as in spreadsheets.
         self.seen.add(*self.columns.row_keys(row), kwargs["row_number"] + 1, cells)
+        self.check_attribute_types(row)
+
+    def check_attribute_types(self, row: dict[str, Any]) -> None:
+        """Refuse a row with a value that does not fit its attribute key's type."""
+        values = {key: self.fields[key].clean(row) for key in self.columns.attributes}
+        if errors := check_attribute_types(values, self.attribute_types):
+            raise ValidationError(errors)
 
     def get_instance(self, instance_loader: ContactInstanceLoader, row: dict[str, Any]) -> Any:
         """Return the contact with the row's Custom ID, else the one with its email."""
@@ -164,12 +187,22 @@ class ContactResource(ExecutemanyUpdateMixin, ModelResource):
             )
 
     def after_import(self, dataset: Dataset, result: Result, **kwargs: Any) -> None:
-        """Fail the whole import when any row is invalid, naming every one."""
+        """Fail the whole import when any row is invalid, naming every one.
+
+        Otherwise give the file's new attribute keys the types they were checked by.
+        """
         super().after_import(dataset, result, **kwargs)
         if result.invalid_rows:
             raise InvalidRowsError(
                 [line for row in result.invalid_rows for line in self.columns.describe(row)]
             )
+        ContactAttributeKey.objects.bulk_create(
+            [
+                ContactAttributeKey(key=key, data_type=self.attribute_types[key])
+                for key in self.columns.attributes
+            ],
+            ignore_conflicts=True,
+        )
 
     def get_bulk_update_fields(self) -> list[str]:
         return [*CONTACT_FIELDS, "attributes", "updated_at"]

@@ -1,3 +1,4 @@
+from .attribute_keys import AttributeType, ContactAttributeKey
 from .batches import LinkBatch
 from .contacts import Contact
 from .links import PersonalLink
@@ -6,8 +7,10 @@ from .segments import Segment, SegmentMembership
 from .submissions import PersonalLinkFormSubmission
 
 __all__ = [
+    "AttributeType",
     "BatchState",
     "Contact",
+    "ContactAttributeKey",
     "LinkBatch",
     "LinkStatus",
     "PersonalLink",

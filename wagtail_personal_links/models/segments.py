@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
@@ -21,7 +23,9 @@ class SegmentQuerySet(models.QuerySet):
 
         The count is a subquery, so a page of segments costs one query however
         many rows it shows, and a paginator's total does not touch the
-        membership table at all.
+        membership table at all. Each dynamic segment's count is a subquery of
+        its own compiled rules, chosen by a ``CASE`` on the segment's id; the
+        rules are read first, in one more query.
         """
         members = (
             SegmentMembership.objects.filter(segment=OuterRef("pk"))
@@ -30,18 +34,53 @@ class SegmentQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return self.annotate(member_count=Coalesce(Subquery(members), 0))
+        static = Coalesce(Subquery(members), 0)
+        dynamic = [
+            When(pk=segment.pk, then=_count_of(segment.get_contacts()))
+            for segment in Segment.objects.filter(kind=Segment.Kind.DYNAMIC).only("kind", "rules")
+        ]
+        if not dynamic:
+            return self.annotate(member_count=static)
+        return self.annotate(
+            member_count=Case(*dynamic, default=static, output_field=IntegerField())
+        )
+
+
+def _count_of(contacts: models.QuerySet) -> Subquery:
+    # COUNT as a plain function keeps the subquery ungrouped: one row, even when empty.
+    counted = contacts.order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _empty_rules() -> dict[str, Any]:
+    return {"negate": False, "items": []}
 
 
 class Segment(models.Model):
     """A named group of contacts that links are generated for.
 
-    Read membership only through :meth:`get_contacts`: rule-based segments
-    will compute it differently without any caller changing.
+    A static segment holds hand-picked members; a dynamic one holds rules,
+    and its members are whoever matches them at the moment of asking. Read
+    membership only through :meth:`get_contacts`, which serves both.
     """
+
+    class Kind(models.TextChoices):
+        STATIC = "static", _("Static")
+        DYNAMIC = "dynamic", _("Dynamic")
 
     name = models.CharField(_("name"), max_length=255, unique=True)
     description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.STATIC,
+        help_text=_(
+            "Static: the contacts you pick. Dynamic: every contact that matches the rules, "
+            "whenever links are generated."
+        ),
+    )
+    rules = models.JSONField(_("rules"), default=_empty_rules, blank=True)
     contacts = models.ManyToManyField(
         Contact,
         through="SegmentMembership",
@@ -72,8 +111,23 @@ class Segment(models.Model):
         return self.name
 
     def get_contacts(self) -> models.QuerySet[Contact]:
-        """Return the segment's members as a queryset of contacts."""
-        return Contact.objects.filter(segment_memberships__segment_id=self.pk)
+        """Return the segment's members as one queryset of contacts.
+
+        For a dynamic segment it is the compiled rules, evaluated whenever
+        the queryset is; it nests as a subquery like any other.
+        """
+        # The module that compiles rules builds on this one's models.
+        from .segment_rules import segment_contacts
+
+        return segment_contacts(self)
+
+    def clean(self) -> None:
+        """Validate the rules of a dynamic segment and what they refer to."""
+        super().clean()
+        if self.kind == self.Kind.DYNAMIC:
+            from .segment_rules import validate_segment_rules
+
+            validate_segment_rules(self)
 
     def get_member_ids(self, offset: int = 0, limit: int | None = None) -> list[int]:
         """Return the ids of a slice of the members, in the order they joined the segment.

@@ -17,7 +17,9 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 from ..cells import escape_cell
 from ..models import Contact, Segment
 from ..models.contacts import format_attribute_value
+from ..rules.compiler import compile_rules
 from .imports import ImportContactsButtonMixin
+from .saved_filters import SaveAsSegmentButtonMixin, attribute_choices, attribute_filter
 
 __all__ = [
     "SEARCH_FIELDS",
@@ -57,16 +59,34 @@ class ContactFilterSet(WagtailFilterSet):
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Created"), widget=DateRangePickerWidget
     )
+    attribute = django_filters.ChoiceFilter(
+        label=_("Attribute"), choices=attribute_choices, method="filter_attribute"
+    )
+    attribute_value = django_filters.CharFilter(
+        label=_("Attribute value"),
+        method="filter_attribute",
+        help_text=_("Compared by the attribute's type: text ignoring case, numbers, dates."),
+    )
 
     class Meta:
         model = Contact
-        fields = ["segment", "created_at"]
+        fields = ["segment", "created_at", "attribute", "attribute_value"]
 
     def filter_segment(self, queryset: QuerySet, name: str, segment: Segment) -> QuerySet:
         return queryset.filter(pk__in=segment.get_contacts().values("pk"))
 
+    def filter_attribute(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The key and the value are two fields of one filter: apply it once, on the key.
+        data = self.form.cleaned_data
+        if name != "attribute" or not data.get("attribute_value"):
+            return queryset
+        spec = attribute_filter(value, data["attribute_value"])
+        if spec is None:
+            return queryset.none()
+        return queryset.filter(compile_rules({"items": [{"filter": spec}]}))
 
-class ContactIndexView(ImportContactsButtonMixin, IndexView):
+
+class ContactIndexView(SaveAsSegmentButtonMixin, ImportContactsButtonMixin, IndexView):
     """The Contacts listing, with an "Import contacts" button for those who may import.
 
     Its CSV export escapes text that a spreadsheet would run as a formula:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.views.snippets import InspectView
+from wagtail.snippets.views.snippets import CreateView, InspectView
 
 from ..forms.contacts import contacts_in_segment_url
 from ..models import Segment
@@ -14,6 +15,7 @@ from ..permissions import can_list_contacts
 
 __all__ = [
     "MemberCountColumn",
+    "SegmentCreateView",
     "SegmentInspectView",
 ]
 
@@ -53,3 +55,24 @@ class SegmentInspectView(InspectView):
 
     def get_contacts_display_value(self) -> Component:
         return SegmentMembers(self.object, self.request.user)
+
+
+class SegmentCreateView(CreateView):
+    """Create a segment; ``?rules=<json>`` starts a dynamic one with those rules.
+
+    The Contacts listing's "Save as segment" button links here with its
+    filters as rules. The rules are checked on save like any other.
+    """
+
+    def get_initial_form_instance(self) -> Segment | None:
+        segment = super().get_initial_form_instance()
+        try:
+            rules = json.loads(self.request.GET.get("rules", ""))
+        except ValueError:
+            return segment
+        if not isinstance(rules, dict):
+            return segment
+        segment = segment or Segment()
+        segment.kind = Segment.Kind.DYNAMIC
+        segment.rules = rules
+        return segment

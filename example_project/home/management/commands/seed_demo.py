@@ -14,7 +14,12 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage, SurveyFormField, SurveyPage
-from wagtail_personal_links.models import Contact, Segment, SegmentMembership
+from wagtail_personal_links.models import (
+    Contact,
+    ContactAttributeKey,
+    Segment,
+    SegmentMembership,
+)
 
 DEFAULT_ADMIN_PASSWORD = "changeme"
 SEGMENT_NAME = "Demo customers"
@@ -162,6 +167,8 @@ class Command(BaseCommand):
             if f"CUST-{index:06d}" not in existing
         ]
         Contact.objects.bulk_create(missing, batch_size=CHUNK)
+        # Typed keys let the segment rule builder offer the demo attributes.
+        ContactAttributeKey.objects.register(demo_contact(1).attributes)
         return len(missing)
 
     def ensure_members(self, segment: Segment) -> int:

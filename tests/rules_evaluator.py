@@ -1,0 +1,122 @@
+"""A plain-Python reading of the rule language, for checking the compiled queries against.
+
+It knows contacts' field and attribute values only (no segment or survey
+filters) and states the semantics the compiler must keep: a missing or
+wrong-typed value fails a positive test, text ignores case, numbers compare
+numerically, dates by their ``YYYY-MM-DD`` prefix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+import re
+
+from django.utils import timezone
+
+from wagtail_personal_links.models.attribute_keys import DATE_RE, NUMBER_RE
+from wagtail_personal_links.rules.dates import shift
+
+__all__ = ["evaluate"]
+
+COMPARE = {
+    "equals": operator.eq,
+    "contains": operator.contains,
+    "starts_with": str.startswith,
+    "ends_with": str.endswith,
+    "eq": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "before": operator.lt,
+    "after": operator.gt,
+    "same_day": operator.eq,
+}
+NEGATIONS = {
+    "not_equals": "equals",
+    "not_contains": "contains",
+    "ne": "eq",
+    "is_not_set": "is_set",
+}
+
+
+def evaluate(tree: dict, contact, now: datetime.datetime) -> bool:
+    """Tell whether ``contact`` matches ``tree``."""
+    runs: list[list[bool]] = []
+    for index, item in enumerate(tree.get("items", [])):
+        if index == 0 or item.get("connector") == "or":
+            runs.append([])
+        value = (
+            evaluate(item["group"], contact, now) if "group" in item else _leaf(item, contact, now)
+        )
+        runs[-1].append(value)
+    result = any(all(run) for run in runs) if runs else True
+    return not result if tree.get("negate") else result
+
+
+def _leaf(item: dict, contact, now: datetime.datetime) -> bool:
+    spec = item["filter"]
+    operator_name = spec["operator"]
+    if operator_name in NEGATIONS:
+        return not _test(spec, NEGATIONS[operator_name], contact, now)
+    return _test(spec, operator_name, contact, now)
+
+
+def _raw(spec: dict, contact):
+    if spec["kind"] == "field":
+        return getattr(contact, spec["key"])
+    return contact.attributes.get(spec["key"])
+
+
+def _test(spec: dict, operator_name: str, contact, now: datetime.datetime) -> bool:
+    raw = _raw(spec, contact)
+    if operator_name == "is_set":
+        return raw is not None and raw != ""
+    if spec["kind"] == "field" and spec["key"] == "created_at":
+        return _created(operator_name, spec["value"], raw, now)
+    if operator_name in ("equals", "contains", "starts_with", "ends_with"):
+        text = _text(raw)
+        return text is not None and COMPARE[operator_name](text, spec["value"].strip().lower())
+    if operator_name in ("eq", "lt", "lte", "gt", "gte"):
+        number = _number(raw)
+        return number is not None and COMPARE[operator_name](number, float(spec["value"]))
+    return _date_test(operator_name, spec["value"], _date(raw), now)
+
+
+def _text(raw) -> str | None:
+    if raw is None or isinstance(raw, bool):
+        return None
+    return str(raw).lower()
+
+
+def _number(raw) -> float | None:
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, int | float):
+        return float(raw)
+    return float(raw) if re.match(NUMBER_RE, raw) else None
+
+
+def _date(raw) -> str | None:
+    return raw[:10] if isinstance(raw, str) and re.match(DATE_RE, raw) else None
+
+
+def _date_test(operator_name: str, value, date: str | None, now) -> bool:
+    if date is None:
+        return False
+    if operator_name == "between":
+        low, high = sorted(value)
+        return low <= date <= high
+    if operator_name in COMPARE:
+        return COMPARE[operator_name](date, value)
+    cutoff = shift(timezone.localdate(now), value["amount"], value["unit"]).isoformat()
+    return date < cutoff if operator_name == "older_than" else date >= cutoff
+
+
+def _created(operator_name: str, value, created: datetime.datetime, now) -> bool:
+    if operator_name in ("older_than", "newer_than"):
+        cutoff = shift(now, value["amount"], value["unit"])
+        return created < cutoff if operator_name == "older_than" else created >= cutoff
+    day = timezone.localtime(created).date().isoformat()
+    return _date_test(operator_name, value, day, now)

@@ -1,0 +1,143 @@
+"""A dynamic segment's members and the checks on its rules: the rule language put to work.
+
+The compiler (``rules/``) knows contacts' fields and attributes; this module
+lends it what only the models know: who is in another segment, who answered
+or opened which survey page, and which segments and pages exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from ..rules.compiler import NOTHING, compile_rules
+from ..rules.schema import filters_of, validate_rules
+from .attribute_keys import ContactAttributeKey
+from .contacts import Contact
+from .links import PersonalLink
+from .segments import Segment
+from .submissions import PersonalLinkFormSubmission
+
+__all__ = ["RuleCycleError", "SegmentReferences", "segment_contacts", "validate_segment_rules"]
+
+
+class RuleCycleError(ValueError):
+    """A segment's rules refer back to the segment itself."""
+
+
+def segment_contacts(segment: Segment, seen: frozenset[int] = frozenset()) -> QuerySet[Contact]:
+    """Return the members of ``segment``; ``seen`` holds the segments being compiled."""
+    if segment.kind != Segment.Kind.DYNAMIC:
+        return Contact.objects.filter(segment_memberships__segment_id=segment.pk)
+    if segment.pk in seen:
+        raise RuleCycleError(f"Segment {segment.pk} refers to itself through its rules.")
+    references = SegmentReferences(seen | {segment.pk})
+    return Contact.objects.filter(compile_rules(segment.rules, references=references))
+
+
+class SegmentReferences:
+    """Answer the compiler's segment and survey filters with subqueries."""
+
+    def __init__(self, seen: frozenset[int] = frozenset()) -> None:
+        self.seen = seen
+
+    def segment_members(self, segment_id: int) -> Q:
+        """Return "is a member of segment ``segment_id``"; nobody if it no longer exists."""
+        other = Segment.objects.filter(pk=segment_id).first()
+        if other is None:
+            return NOTHING
+        return Q(pk__in=segment_contacts(other, self.seen).values("pk"))
+
+    def survey_interaction(
+        self, operator: str, page_id: int, since: datetime.datetime | None
+    ) -> Q:
+        """Return "has answered" or "has opened its link to" page ``page_id`` since ``since``."""
+        if operator == "answered":
+            done = PersonalLinkFormSubmission.objects.filter(
+                contact=OuterRef("pk"), page_id=page_id
+            )
+            done = done.filter(submit_time__gte=since) if since else done
+        else:
+            done = PersonalLink.objects.filter(
+                contact=OuterRef("pk"), batch__page_id=page_id, opened_at__isnull=False
+            )
+            done = done.filter(opened_at__gte=since) if since else done
+        return Q(Exists(done))
+
+
+def validate_segment_rules(segment: Segment) -> None:
+    """Raise ``ValidationError`` on the ``rules`` field if the segment's rules are not usable."""
+    try:
+        validate_rules(segment.rules, ContactAttributeKey.objects.types())
+        check_references(segment)
+    except ValidationError as error:
+        raise ValidationError({"rules": error.error_list}) from error
+
+
+def _referenced(tree: Mapping[str, Any], kind: str, name: str) -> set[int]:
+    return {spec[name] for spec in filters_of(tree) if spec.get("kind") == kind}
+
+
+def check_references(segment: Segment) -> None:
+    """Refuse rules that name a missing segment or page, or lead back to ``segment``."""
+    errors = []
+    pages = _referenced(segment.rules, "survey", "page")
+    found = set(Page.objects.filter(pk__in=pages).values_list("pk", flat=True))
+    if missing := pages - found:
+        errors.append(_("No page has the id %(ids)s.") % {"ids": _ids(missing)})
+    segments = _referenced(segment.rules, "segment", "segment")
+    found = set(Segment.objects.filter(pk__in=segments).values_list("pk", flat=True))
+    if missing := segments - found:
+        errors.append(_("No segment has the id %(ids)s.") % {"ids": _ids(missing)})
+    if path := _cycle(segment, segments & found):
+        errors.append(
+            _(
+                "These rules refer back to this segment (%(path)s); "
+                "a segment cannot contain itself."
+            )
+            % {"path": " → ".join(path)}
+        )
+    if errors:
+        raise ValidationError(errors, code="invalid_references")
+
+
+def _cycle(segment: Segment, referenced: set[int]) -> list[str] | None:
+    """Return the names along a path of references from ``segment`` back to itself."""
+    if segment.pk is None:
+        return None
+    name = segment.name or _("this segment")
+    if segment.pk in referenced:
+        return [name, name]
+    names = {segment.pk: name}
+    parents: dict[int, int | None] = dict.fromkeys(referenced, segment.pk)
+    frontier = referenced
+    while frontier:
+        rows = Segment.objects.filter(pk__in=frontier, kind=Segment.Kind.DYNAMIC)
+        next_frontier = set()
+        for pk, name, rules in rows.values_list("pk", "name", "rules"):
+            names[pk] = name
+            for target in _referenced(rules or {}, "segment", "segment"):
+                if target == segment.pk:
+                    return _path(names, parents, pk, segment.pk)
+                if target not in parents:
+                    parents[target] = pk
+                    next_frontier.add(target)
+        frontier = next_frontier
+    return None
+
+
+def _path(names: dict, parents: dict, last: int, start: int) -> list[str]:
+    chain = [last]
+    while chain[-1] != start:
+        chain.append(parents[chain[-1]])
+    return [names[pk] for pk in [start, *reversed(chain[:-1]), start]]
+
+
+def _ids(ids: set[int]) -> str:
+    return ", ".join(str(pk) for pk in sorted(ids))
