@@ -19,10 +19,11 @@ from wagtail.models import Page
 
 from . import generation
 from .conf import personal_links_settings
-from .models import LinkBatch
+from .mailing.sending import send_mailing
+from .models import LinkBatch, Mailing
 from .recipients import Recipients
 
-__all__ = ["generate_batch", "generate_links"]
+__all__ = ["generate_batch", "generate_links", "send_emails", "start_sending"]
 
 
 @task()
@@ -65,3 +66,18 @@ def generate_batch(
     transaction.on_commit(partial(generate_links.enqueue, batch.pk, ids))
     batch.refresh_from_db(fields=["status", "total", "error"])
     return batch
+
+
+@task()
+def send_emails(mailing_id: int) -> int:
+    """Send a mailing's queued messages (queueing them first if scheduled); return how many."""
+    mailing = Mailing.objects.select_related("batch__page").get(pk=mailing_id)
+    return send_mailing(mailing).sent
+
+
+def start_sending(mailing: Mailing) -> None:
+    """Enqueue :func:`send_emails` once the current transaction commits, at ``send_after``."""
+    task = send_emails
+    if mailing.send_after is not None:
+        task = send_emails.using(run_after=mailing.send_after)
+    transaction.on_commit(partial(task.enqueue, mailing.pk))

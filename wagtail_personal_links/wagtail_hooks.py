@@ -5,9 +5,9 @@ from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
 
-from . import audit, link_urls
+from . import audit, link_urls, mail_urls
 from .importing import LOG_ACTION, ContactImportLogFormatter
-from .permissions import generate_permissions
+from .permissions import email_permissions, generate_permissions
 from .views import imports
 from .views.bulk_actions import (
     AddToSegmentBulkAction,
@@ -72,3 +72,14 @@ def personal_links_listing_button(page, user, next_url=None):
 
 hooks.register("register_permissions", generate_permissions)
 hooks.register("register_log_actions", audit.register_log_actions)
+
+
+# Invitations and reminders by email: admin views and permission.
+
+
+@hooks.register("register_admin_urls")
+def register_mail_admin_urls():
+    return [path("personal-links/pages/", include(mail_urls))]
+
+
+hooks.register("register_permissions", email_permissions)

@@ -1,0 +1,21 @@
+"""Helpers shared by the tests of invitations and reminders by email."""
+
+from __future__ import annotations
+
+from wagtail_personal_links.mailing import queue
+from wagtail_personal_links.models import EmailKind, Mailing
+
+SUBJECT = "Hello {first_name}"
+BODY = "Dear {first_name} {last_name},\n\nPlease answer {survey_title}: {link}\n"
+
+
+def make_mailing(batch, kind: str = EmailKind.INVITATION, **fields) -> Mailing:
+    """Create and queue a mailing of ``batch``."""
+    defaults = {
+        "subject": SUBJECT,
+        "body": BODY,
+        "from_email": "surveys@example.com",
+    }
+    if kind == EmailKind.REMINDER:
+        defaults.update(min_days=3, max_reminders=2)
+    return queue.create_mailing(batch, kind, **{**defaults, **fields})

@@ -1,0 +1,211 @@
+"""Emails of personal links: reusable message templates, mailings and their outbox rows.
+
+Every message a mailing sends is one :class:`OutboxMessage` row. Its state
+moves queued -> sending -> sent / failed (or straight to skipped) through
+conditional ``UPDATE`` statements, so that two workers, or a task started
+again after a crash, never send the same message twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .links import LinkBatch, PersonalLink
+
+__all__ = ["EmailKind", "Mailing", "MessageTemplate", "OutboxMessage", "OutboxQuerySet"]
+
+INTERRUPTED_ERROR = (
+    "Sending was interrupted while this message was handed to the email backend; it may or "
+    "may not have been delivered. Retry it if it did not arrive."
+)
+
+
+class EmailKind(models.TextChoices):
+    """Why a message is sent: the first invitation, or a reminder to answer."""
+
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+
+
+class MessageTemplate(models.Model):
+    """A reusable subject and message for invitations or reminders."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=EmailKind.choices, default=EmailKind.INVITATION
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mailing(models.Model):
+    """One sending of invitations or reminders to the links of a batch."""
+
+    batch = models.ForeignKey(
+        LinkBatch, on_delete=models.CASCADE, related_name="mailings", verbose_name=_("batch")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EmailKind.choices)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    from_email = models.CharField(_("from"), max_length=254)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    send_after = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    #: Reminders only: who was messaged more recently, or reminded this often, is skipped.
+    min_days = models.PositiveIntegerField(_("minimum days since the last message"), null=True)
+    max_reminders = models.PositiveIntegerField(_("maximum reminders"), null=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("send_personal_link_emails", _("Can send personal link emails"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    def start_queueing(self) -> bool:
+        """Claim the one-time job of queueing this mailing's messages; False if taken."""
+        return _update_once(self, Mailing.objects.filter(queued_at__isnull=True), "queued_at")
+
+    def cancel(self) -> bool:
+        """Cancel a mailing whose messages are not queued yet; False if too late."""
+        waiting = Mailing.objects.filter(queued_at__isnull=True, cancelled_at__isnull=True)
+        return _update_once(self, waiting, "cancelled_at")
+
+    def retry_failed(self) -> int:
+        """Queue the failed messages again; return how many."""
+        return self.messages.filter(state=OutboxMessage.State.FAILED).update(
+            state=OutboxMessage.State.QUEUED, error="", claimed_by="", attempted_at=None
+        )
+
+
+class OutboxQuerySet(models.QuerySet):
+    """Claims and state changes over outbox rows, each one conditional UPDATE."""
+
+    def claim(self, worker: str, size: int) -> int:
+        """Mark up to ``size`` queued rows as being sent by ``worker``; return how many.
+
+        The ``state = queued`` condition is checked again by the database on
+        each row it locks, so of two workers racing for the same rows each
+        row goes to exactly one.
+        """
+        queued = self.filter(state=OutboxMessage.State.QUEUED).order_by("pk").values("pk")
+        return self.filter(
+            pk__in=Subquery(queued[:size]), state=OutboxMessage.State.QUEUED
+        ).update(state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now())
+
+    def release_stale(self, before: datetime.datetime) -> tuple[int, int]:
+        """Free rows claimed before ``before`` by a worker that stopped; return (queued, failed).
+
+        A row never handed to the backend goes back to the queue. A row that
+        was (``attempted_at`` set) may have been delivered, so it is marked
+        failed rather than risk a second copy; the editor can retry it.
+        """
+        stale = self.filter(state=OutboxMessage.State.SENDING, claimed_at__lt=before)
+        failed = stale.filter(attempted_at__isnull=False).update(
+            state=OutboxMessage.State.FAILED, error=INTERRUPTED_ERROR, finished_at=timezone.now()
+        )
+        queued = stale.filter(attempted_at__isnull=True).update(
+            state=OutboxMessage.State.QUEUED, claimed_by="", claimed_at=None
+        )
+        return queued, failed
+
+
+class OutboxMessage(models.Model):
+    """One message of a mailing to one link's contact, and what became of it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Reason(models.TextChoices):
+        OPTED_OUT = "opted_out", _("Opted out")
+        NO_EMAIL = "no_email", _("No deliverable email address")
+        ANSWERED = "answered", _("Already answered")
+        NOT_USABLE = "not_usable", _("Link revoked or expired")
+        TOO_SOON = "too_soon", _("Messaged too recently")
+        TOO_MANY = "too_many", _("Reminded often enough")
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="messages")
+    link = models.ForeignKey(PersonalLink, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=16, choices=EmailKind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    reason = models.CharField(
+        _("skipped because"), max_length=16, choices=Reason.choices, blank=True
+    )
+    error = models.TextField(_("error"), blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("time"), null=True, blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "link"], name="wagtail_personal_links_outbox_mailing_link"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mailing", "state"], name="wagtail_pl_outbox_state"),
+            models.Index(fields=["link", "state"], name="wagtail_pl_outbox_link_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_state_display()}"
+
+    def start_attempt(self, worker: str) -> bool:
+        """Record that ``worker`` hands the message to the backend now; False if not its own."""
+        mine = OutboxMessage.objects.filter(
+            state=self.State.SENDING, claimed_by=worker, attempted_at__isnull=True
+        )
+        return _update_once(self, mine, "attempted_at")
+
+    def finish(self, worker: str, state: str, *, error: str = "", reason: str = "") -> bool:
+        """Record the outcome of ``worker``'s attempt; False if the row is no longer its own."""
+        now = timezone.now()
+        changed = OutboxMessage.objects.filter(
+            pk=self.pk, state=self.State.SENDING, claimed_by=worker
+        ).update(state=state, error=error, reason=reason, finished_at=now)
+        if changed:
+            self.state, self.error, self.reason, self.finished_at = state, error, reason, now
+        return bool(changed)
+
+
+def _update_once(instance: models.Model, queryset: models.QuerySet, field: str) -> bool:
+    now = timezone.now()
+    changed = queryset.filter(pk=instance.pk).update(**{field: now})
+    if changed:
+        setattr(instance, field, now)
+    return bool(changed)
