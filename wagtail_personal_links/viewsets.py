@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import ContactForm, SegmentForm
@@ -18,6 +18,7 @@ from .views.contacts import (
     ContactIndexView,
     ContactInspectView,
 )
+from .views.mail_templates import MessageTemplateViewSet
 from .views.segments import MemberCountColumn, SegmentInspectView
 
 __all__ = ["ContactViewSet", "PersonalLinksViewSetGroup", "SegmentViewSet"]
@@ -43,6 +44,7 @@ class ContactViewSet(SnippetViewSet):
         Column("full_name", label=_("Name"), sort_key="last_name"),
         "external_id",
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
+        BooleanColumn("email_opt_out", label=_("Opted out"), sort_key="email_opt_out"),
     ]
     search_fields = SEARCH_FIELDS
     filterset_class = ContactFilterSet
@@ -53,6 +55,7 @@ class ContactViewSet(SnippetViewSet):
         "first_name",
         "last_name",
         "attributes",
+        "email_opt_out",
         "created_at",
         "updated_at",
     ]
@@ -63,6 +66,7 @@ class ContactViewSet(SnippetViewSet):
         "first_name": _("First Name"),
         "last_name": _("Last Name"),
         "attributes": _("Attributes"),
+        "email_opt_out": _("Opted Out"),
         "created_at": _("Created At"),
         "updated_at": _("Updated At"),
     }
@@ -74,6 +78,7 @@ class ContactViewSet(SnippetViewSet):
         "last_name",
         "attributes",
         "segments",
+        "email_opt_out",
         "created_at",
         "updated_at",
     ]
@@ -84,6 +89,7 @@ class ContactViewSet(SnippetViewSet):
             FieldPanel("first_name"),
             FieldPanel("last_name"),
             FieldPanel("attributes"),
+            FieldPanel("email_opt_out"),
         ],
         base_form_class=ContactForm,
     )
@@ -127,9 +133,9 @@ class SegmentViewSet(SnippetViewSet):
 
 
 class PersonalLinksViewSetGroup(SnippetViewSetGroup):
-    """The "Personal links" menu: Contacts and Segments."""
+    """The "Personal links" menu: Contacts, Segments and Email templates."""
 
-    items = (ContactViewSet, SegmentViewSet)
+    items = (ContactViewSet, SegmentViewSet, MessageTemplateViewSet)
     menu_icon = "link"
     menu_label = _("Personal links")
     menu_name = "personal-links"

@@ -60,7 +60,7 @@ class ContactFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Contact
-        fields = ["segment", "created_at"]
+        fields = ["segment", "created_at", "email_opt_out"]
 
     def filter_segment(self, queryset: QuerySet, name: str, segment: Segment) -> QuerySet:
         return queryset.filter(pk__in=segment.get_contacts().values("pk"))
