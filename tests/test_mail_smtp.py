@@ -39,14 +39,16 @@ def test_messages_arrive_with_their_headers_and_both_bodies(settings, batch, con
     assert message["Subject"] == "Your say on Customer survey"
     assert message["From"] == "Surveys <s@example.com>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["List-Unsubscribe"].strip().startswith("<http://127.0.0.1:8000/email/unsubscribe/")
+    assert (
+        message["List-Unsubscribe"].strip().startswith("<http://127.0.0.1:8000/email/unsubscribe/")
+    )
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     link = Mailing.objects.get().messages.get(link__contact=contact).link
     assert f"/pl/{link.public_id}" not in text  # the URL carries a token, not the id
     assert "http://127.0.0.1:8000/pl/" in text
     assert "To receive no more emails about our surveys" in text
-    assert "<a href=\"http://127.0.0.1:8000/pl/" in html
+    assert '<a href="http://127.0.0.1:8000/pl/' in html
 
 
 def test_refused_recipients_fail_alone_and_the_rest_are_sent(settings, batch, contact):

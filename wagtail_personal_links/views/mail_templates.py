@@ -18,7 +18,6 @@ PLACEHOLDER_HELP = _(
 )
 
 
-
 def _placeholder_help() -> str:
     """Return the help on placeholders, translated when it is shown."""
     placeholders = ", ".join(map(as_placeholder, BUILTIN_PLACEHOLDERS))

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         )
 
     def existing(self, options: dict[str, Any]) -> Mailing:
-        mailing = Mailing.objects.select_related("batch__page").filter(pk=options["mailing"]).first()
+        mailing = (
+            Mailing.objects.select_related("batch__page").filter(pk=options["mailing"]).first()
+        )
         if mailing is None:
             raise CommandError(f"There is no mailing with id {options['mailing']}.")
         if options["retry_failed"]:
@@ -75,8 +77,12 @@ class Command(BaseCommand):
         fields = {"subject": subject, "body": body}
         fields["from_email"] = options["from_email"] or settings.DEFAULT_FROM_EMAIL
         if kind == EmailKind.REMINDER:
-            fields["min_days"] = _or(options["min_days"], personal_links_settings.REMINDER_MIN_DAYS)
-            fields["max_reminders"] = _or(options["max_reminders"], personal_links_settings.REMINDER_MAX)
+            fields["min_days"] = _or(
+                options["min_days"], personal_links_settings.REMINDER_MIN_DAYS
+            )
+            fields["max_reminders"] = _or(
+                options["max_reminders"], personal_links_settings.REMINDER_MAX
+            )
         return queue.create_mailing(batch, kind, **fields)
 
     def message(self, kind: str, options: dict[str, Any]) -> tuple[str, str]:
