@@ -1,4 +1,4 @@
-"""Reminders to non-responders: who gets one, the day and count limits, scheduling and cancelling."""
+"""Reminders to non-responders: who gets one, day and count limits, scheduling, cancelling."""
 
 import datetime
 

@@ -1,15 +1,17 @@
-"""Wagtail log actions for personal links: generate, download and revoke, with counts.
+"""Every Wagtail log action of the plugin, with the formatter that words it.
 
-They are logged against the survey page, so they appear in the page's history
-and in Reports > Site history.
+Link actions (generate, download, revoke) are logged against the survey page,
+so they appear in the page's history and in Reports > Site history; contact
+imports against the segment they filled (or the user); membership changes
+against the segment.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from wagtail.log_actions import LogActionRegistry, LogFormatter, log
 
 from .models import LinkBatch
@@ -21,6 +23,9 @@ __all__ = [
     "EMAIL_SEND",
     "EMAIL_TEST",
     "GENERATE",
+    "IMPORT_CONTACTS",
+    "MEMBERS_ADDED",
+    "MEMBERS_REMOVED",
     "REVOKE",
     "log_batch_action",
     "log_opt_out",
@@ -30,6 +35,9 @@ __all__ = [
 GENERATE = "wagtail_personal_links.generate"
 DOWNLOAD = "wagtail_personal_links.download"
 REVOKE = "wagtail_personal_links.revoke"
+IMPORT_CONTACTS = "wagtail_personal_links.import_contacts"
+MEMBERS_ADDED = "wagtail_personal_links.segment.add_contacts"
+MEMBERS_REMOVED = "wagtail_personal_links.segment.remove_contacts"
 EMAIL_SEND = "wagtail_personal_links.email_send"
 EMAIL_TEST = "wagtail_personal_links.email_test"
 EMAIL_CANCEL = "wagtail_personal_links.email_cancel"
@@ -96,21 +104,56 @@ class RevokeFormatter(BatchLogFormatter):
         )
 
 
+class ContactImportFormatter(LogFormatter):
+    """Show a contact import with its counts."""
+
+    label = _("Import contacts")
+
+    def format_message(self, log_entry: Any) -> str:
+        message = gettext(
+            "Imported contacts from “%(file)s”: %(new)d new, %(updated)d updated, "
+            "%(skipped)d skipped"
+        )
+        return message % log_entry.data
+
+
+class MembersAddedFormatter(LogFormatter):
+    """The segment history line for contacts added by the bulk action."""
+
+    label = _("Add contacts to segment")
+
+    def format_message(self, log_entry: Any) -> str:
+        count = log_entry.data.get("count", 0)
+        message = ngettext("Added %(count)s contact", "Added %(count)s contacts", count)
+        return message % {"count": count}
+
+
+class MembersRemovedFormatter(LogFormatter):
+    """The segment history line for contacts removed by the bulk action."""
+
+    label = _("Remove contacts from segment")
+
+    def format_message(self, log_entry: Any) -> str:
+        count = log_entry.data.get("count", 0)
+        message = ngettext("Removed %(count)s contact", "Removed %(count)s contacts", count)
+        return message % {"count": count}
+
+
 class EmailSendFormatter(BatchLogFormatter):
     label = _("Email personal links")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
-        if data.get("kind") == "reminder":
-            if data.get("scheduled"):
-                return str(_("Scheduled a reminder to the non-responders of “%(target)s”"))
+        if data.get("kind") != "reminder":
             return ngettext(
-                "Queued %(count)d reminder to “%(target)s”",
-                "Queued %(count)d reminders to “%(target)s”",
+                "Queued %(count)d invitation to “%(target)s”",
+                "Queued %(count)d invitations to “%(target)s”",
                 count,
             )
+        if data.get("scheduled"):
+            return gettext("Scheduled a reminder to the non-responders of “%(target)s”")
         return ngettext(
-            "Queued %(count)d invitation to “%(target)s”",
-            "Queued %(count)d invitations to “%(target)s”",
+            "Queued %(count)d reminder to “%(target)s”",
+            "Queued %(count)d reminders to “%(target)s”",
             count,
         )
 
@@ -119,32 +162,21 @@ class EmailTestFormatter(BatchLogFormatter):
     label = _("Send a test email")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
-        return ngettext(
-            "Sent %(count)d test email for “%(target)s”",
-            "Sent %(count)d test emails for “%(target)s”",
-            count,
-        )
+        return gettext("Sent a test email for “%(target)s”")
 
 
 class EmailCancelFormatter(BatchLogFormatter):
     label = _("Cancel a scheduled email")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
-        return ngettext(
-            "Cancelled a scheduled reminder to “%(target)s”",
-            "Cancelled scheduled reminders to “%(target)s”",
-            count,
-        )
+        return gettext("Cancelled a scheduled reminder to “%(target)s”")
 
 
 class OptOutFormatter(LogFormatter):
     label = _("Opt out of email")
 
     def format_message(self, log_entry: Any) -> str:
-        source = (log_entry.data or {}).get("source")
-        if source == "admin":
-            return str(_("Marked as opted out of email in the admin"))
-        return str(_("Opted out of email through the unsubscribe link"))
+        return gettext("Opted out of email through the unsubscribe link")
 
 
 def log_opt_out(contact: Any, *, source: str, user: Any = None) -> None:
@@ -152,12 +184,21 @@ def log_opt_out(contact: Any, *, source: str, user: Any = None) -> None:
     log(instance=contact, action=EMAIL_OPT_OUT, user=user, data={"source": source, "count": 1})
 
 
+FORMATTERS: dict[str, type[LogFormatter]] = {
+    GENERATE: GenerateFormatter,
+    DOWNLOAD: DownloadFormatter,
+    REVOKE: RevokeFormatter,
+    IMPORT_CONTACTS: ContactImportFormatter,
+    MEMBERS_ADDED: MembersAddedFormatter,
+    MEMBERS_REMOVED: MembersRemovedFormatter,
+    EMAIL_SEND: EmailSendFormatter,
+    EMAIL_TEST: EmailTestFormatter,
+    EMAIL_CANCEL: EmailCancelFormatter,
+    EMAIL_OPT_OUT: OptOutFormatter,
+}
+
+
 def register_log_actions(actions: LogActionRegistry) -> None:
-    """Register the log actions, for the ``register_log_actions`` hook."""
-    actions.register_action(GENERATE)(GenerateFormatter)
-    actions.register_action(DOWNLOAD)(DownloadFormatter)
-    actions.register_action(REVOKE)(RevokeFormatter)
-    actions.register_action(EMAIL_SEND)(EmailSendFormatter)
-    actions.register_action(EMAIL_TEST)(EmailTestFormatter)
-    actions.register_action(EMAIL_CANCEL)(EmailCancelFormatter)
-    actions.register_action(EMAIL_OPT_OUT)(OptOutFormatter)
+    """Register every log action, for the ``register_log_actions`` hook."""
+    for action, formatter in FORMATTERS.items():
+        actions.register_action(action)(formatter)

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView
@@ -20,7 +19,8 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import audit, tasks
-from ..mail_forms import ComposeForm
+from ..admin_urls import mail_url
+from ..forms.mail import ComposeForm
 from ..mailing import queue
 from ..mailing.compose import Composer, batch_placeholders
 from ..models import EmailKind, MessageTemplate, OutboxMessage
@@ -28,14 +28,7 @@ from ..permissions import user_can_email_links
 from .link_batches import BatchMixin
 from .links import PERMISSION_DENIED_TEMPLATE
 
-__all__ = ["MAIL_NAMESPACE", "ComposeView", "EmailPermissionMixin", "mail_url"]
-
-MAIL_NAMESPACE = "wagtail_personal_links_mail"
-
-
-def mail_url(name: str, *args: Any) -> str:
-    """Return the URL of one of the email admin views."""
-    return reverse(f"{MAIL_NAMESPACE}:{name}", args=args)
+__all__ = ["ComposeView", "EmailPermissionMixin"]
 
 
 class EmailPermissionMixin:

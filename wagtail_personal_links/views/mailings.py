@@ -15,9 +15,10 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import audit, tasks
+from ..admin_urls import mail_url
 from ..models import Mailing, OutboxMessage
 from .link_batches import BatchMixin
-from .mail import EmailPermissionMixin, mail_url
+from .mail import EmailPermissionMixin
 
 __all__ = [
     "CancelMailingView",

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from .conf import personal_links_settings
-from .mailing.compose import MessageText, as_placeholder
-from .mailing.defaults import default_message
-from .models import Contact, EmailKind, LinkBatch, MessageTemplate
+from ..conf import personal_links_settings
+from ..mailing.compose import MessageText, as_placeholder
+from ..mailing.defaults import default_message
+from ..models import Contact, EmailKind, LinkBatch, MessageTemplate
 
 __all__ = ["ComposeForm"]
 
