@@ -53,3 +53,18 @@ def test_the_permission_is_offered_in_group_editing(admin_client):
     response = admin_client.get(reverse("wagtailusers_groups:add"))
 
     assert b"Can send personal link emails" in response.content
+
+
+def test_the_history_offers_the_email_actions_only_to_those_who_may_send(
+    client, mail_editor, links_editor, mailing
+):
+    index = reverse("wagtail_personal_links_links:index", args=[mailing.batch.page_id])
+    invite = url_of("invite", mailing)
+
+    client.force_login(mail_editor)
+    allowed = client.get(index)
+    client.force_login(links_editor)
+    refused = client.get(index)
+
+    assert invite in allowed.text
+    assert invite not in refused.text

@@ -171,7 +171,7 @@ class Composer:
     def html(self, values: dict[str, str], unsubscribe: str) -> str:
         """Return the HTML body: contact data escaped, the link made clickable."""
         link = values["link"]
-        anchor = f'<a href="{escape(link)}">{escape(link)}</a>'
+        anchor = f'<a href="{escape(link)}" style="word-break: break-all;">{escape(link)}</a>'
         body = self.body.render({**values, "link": "\x00"}, quote=escape)
         body = linebreaks(body, autoescape=False).replace("\x00", anchor)
         return self.html_frame.replace(_UNSUBSCRIBE, escape(unsubscribe)).replace(_BODY, body)

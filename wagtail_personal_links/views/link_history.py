@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from ..admin_urls import links_url
 from ..models import LinkBatch
+from .mail_buttons import email_buttons
 
 __all__ = ["STATE_LABELS", "batch_history", "batch_progress", "batch_state", "history_columns"]
 
@@ -114,6 +115,7 @@ class ActionsColumn(ButtonsColumnMixin, Column):
         if instance.revoked_at is None:
             revoke_url = batch_url("revoke", instance)
             more.append(Button(_("Revoke"), revoke_url, icon_name="bin", priority=20))
+        more += email_buttons(instance, parent_context["request"].user)
         more_label = _("More actions for “%(batch)s”") % {"batch": instance.target_label}
         return [
             ListingButton(label, batch_url("download", instance), priority=1),
