@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from tests.mail_helpers import make_mailing
 from wagtail_personal_links import generation
+from wagtail_personal_links.checks import check_unsubscribe_url
 from wagtail_personal_links.mailing.optout import contact_for_token, unsubscribe_token
 from wagtail_personal_links.mailing.sending import send_mailing
 from wagtail_personal_links.models import Contact, OutboxMessage
@@ -136,3 +137,10 @@ def test_an_import_keeps_the_opt_out(contact):
     assert not result.has_errors()
     contact.refresh_from_db()
     assert (contact.first_name, contact.email_opt_out) == ("Augusta", True)
+
+
+def test_a_missing_unsubscribe_url_is_reported_by_the_checks(settings):
+    assert check_unsubscribe_url() == []
+    settings.ROOT_URLCONF = "tests.urls_without_unsubscribe"
+
+    assert [message.id for message in check_unsubscribe_url()] == ["wagtail_personal_links.W001"]
