@@ -6,7 +6,13 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry
 
 from wagtail_personal_links import generation
-from wagtail_personal_links.models import Contact, Mailing, MessageTemplate, OutboxMessage
+from wagtail_personal_links.models import (
+    Contact,
+    LinkBatch,
+    Mailing,
+    MessageTemplate,
+    OutboxMessage,
+)
 
 pytestmark = pytest.mark.usefixtures("no_email_rate_limit")
 
@@ -177,3 +183,23 @@ def test_the_mailings_of_a_batch_are_listed_with_counts(send, editor_client, bat
 
     (mailing,) = response.context["mailings"]
     assert mailing.sent_count == 6
+
+
+def test_the_generate_form_can_go_on_to_the_invitation(editor_client, survey_page, segment):
+    index = reverse("wagtail_personal_links_links:index", args=[survey_page.pk])
+
+    response = editor_client.post(
+        index, {"target": "segment", "segment": segment.pk, "email": "on"}
+    )
+
+    batch = LinkBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == mail_url("invite", batch)
+
+
+def test_the_email_option_is_offered_only_to_those_who_may_send(client, links_editor, survey_page):
+    client.force_login(links_editor)
+
+    response = client.get(reverse("wagtail_personal_links_links:index", args=[survey_page.pk]))
+
+    assert "email" not in response.context["form"].fields
