@@ -9,9 +9,11 @@ again after a crash, never send the same message twice.
 from __future__ import annotations
 
 import datetime
+import functools
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -185,22 +187,49 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_state_display()}"
 
+    # The two statements below run once per message, so they are plain SQL
+    # written once: building them through the ORM cost more than sending.
+
     def start_attempt(self, worker: str) -> bool:
         """Record that ``worker`` hands the message to the backend now; False if not its own."""
-        mine = OutboxMessage.objects.filter(
-            state=self.State.SENDING, claimed_by=worker, attempted_at__isnull=True
+        now = timezone.now()
+        changed = _execute(
+            "UPDATE {table} SET {attempted_at} = %s WHERE {id} = %s AND {state} = %s "
+            "AND {claimed_by} = %s AND {attempted_at} IS NULL",
+            [_db_time(now), self.pk, self.State.SENDING, worker],
         )
-        return _update_once(self, mine, "attempted_at")
+        if changed:
+            self.attempted_at = now
+        return bool(changed)
 
     def finish(self, worker: str, state: str, *, error: str = "", reason: str = "") -> bool:
         """Record the outcome of ``worker``'s attempt; False if the row is no longer its own."""
         now = timezone.now()
-        changed = OutboxMessage.objects.filter(
-            pk=self.pk, state=self.State.SENDING, claimed_by=worker
-        ).update(state=state, error=error, reason=reason, finished_at=now)
+        changed = _execute(
+            "UPDATE {table} SET {state} = %s, {error} = %s, {reason} = %s, {finished_at} = %s "
+            "WHERE {id} = %s AND {state} = %s AND {claimed_by} = %s",
+            [state, error, reason, _db_time(now), self.pk, self.State.SENDING, worker],
+        )
         if changed:
             self.state, self.error, self.reason, self.finished_at = state, error, reason, now
         return bool(changed)
+
+
+@functools.cache
+def _sql(template: str, vendor: str) -> str:
+    quote = connection.ops.quote_name
+    names = {field.name: quote(field.column) for field in OutboxMessage._meta.concrete_fields}
+    return template.format(table=quote(OutboxMessage._meta.db_table), **names)
+
+
+def _execute(template: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(template, connection.vendor), params)
+        return cursor.rowcount
+
+
+def _db_time(moment: datetime.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _update_once(instance: models.Model, queryset: models.QuerySet, field: str) -> bool:
