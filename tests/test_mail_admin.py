@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import PageLogEntry
 
+from tests.mail_helpers import RefusingBackend
 from wagtail_personal_links import generation
 from wagtail_personal_links.models import (
     Contact,
@@ -203,3 +204,25 @@ def test_the_email_option_is_offered_only_to_those_who_may_send(client, links_ed
     response = client.get(reverse("wagtail_personal_links_links:index", args=[survey_page.pk]))
 
     assert "email" not in response.context["form"].fields
+
+
+def test_a_failure_is_shown_with_its_error_and_can_be_retried(
+    send, editor_client, batch, contact, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mail_helpers.RefusingBackend"
+    monkeypatch.setattr(RefusingBackend, "refused", {contact.email})
+    send(editor_client, batch)
+    mailing = Mailing.objects.get()
+
+    page = editor_client.get(mail_url("mailing", batch, mailing))
+    status = editor_client.get(mail_url("mailing_status", batch, mailing)).json()
+
+    assert b"550 Mailbox unavailable: ada@example.com" in page.content
+    assert (status["sent"], status["failed"], status["finished"]) == (5, 1, True)
+    monkeypatch.setattr(RefusingBackend, "refused", set())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = editor_client.post(mail_url("retry", batch, mailing))
+    assert retried.status_code == 302
+    assert [m.to for m in mail.outbox] == [[contact.email]]
+    assert editor_client.get(mail_url("mailing_status", batch, mailing)).json()["sent"] == 6
