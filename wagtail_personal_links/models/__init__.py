@@ -1,10 +1,13 @@
+from .batches import LinkBatch
 from .contacts import Contact
-from .links import LinkBatch, LinkStatus, PersonalLink
+from .links import PersonalLink
 from .outbox import EmailKind, Mailing, MessageTemplate, OutboxMessage
+from .rules import BatchState, LinkStatus, get_link_status
 from .segments import Segment, SegmentMembership
 from .submissions import PersonalLinkFormSubmission
 
 __all__ = [
+    "BatchState",
     "Contact",
     "EmailKind",
     "LinkBatch",
@@ -16,4 +19,5 @@ __all__ = [
     "PersonalLinkFormSubmission",
     "Segment",
     "SegmentMembership",
+    "get_link_status",
 ]

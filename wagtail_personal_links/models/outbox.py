@@ -18,7 +18,8 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .links import LinkBatch, PersonalLink
+from .batches import LinkBatch
+from .links import PersonalLink
 
 __all__ = ["EmailKind", "Mailing", "MessageTemplate", "OutboxMessage", "OutboxQuerySet"]
 
