@@ -14,14 +14,23 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Subquery
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .batches import LinkBatch
 from .links import PersonalLink
 
-__all__ = ["EmailKind", "Mailing", "MessageTemplate", "OutboxMessage", "OutboxQuerySet"]
+__all__ = [
+    "EmailKind",
+    "Mailing",
+    "MessageTemplate",
+    "OutboxMessage",
+    "OutboxQuerySet",
+    "batch_email_counts",
+    "email_facts",
+]
 
 INTERRUPTED_ERROR = (
     "Sending was interrupted while this message was handed to the email backend; it may or "
@@ -239,3 +248,37 @@ def _update_once(instance: models.Model, queryset: models.QuerySet, field: str) 
     if changed:
         setattr(instance, field, now)
     return bool(changed)
+
+
+def email_facts() -> dict[str, Subquery]:
+    """Return annotations of a link queryset: its latest email's state and sending time.
+
+    A skipped message (a reminder that came too soon, say) leaves the link's
+    email status as its earlier messages left it, so skipped rows are ignored.
+    """
+    emails = OutboxMessage.objects.filter(link=OuterRef("pk")).order_by("-pk")
+    sent = emails.filter(state=OutboxMessage.State.SENT)
+    return {
+        "last_email_state": Subquery(
+            emails.exclude(state=OutboxMessage.State.SKIPPED).values("state")[:1]
+        ),
+        "last_email_at": Subquery(sent.values("finished_at")[:1]),
+    }
+
+
+def batch_email_counts() -> dict[str, Coalesce]:
+    """Return annotations of a batch queryset: links emailed, and messages that failed.
+
+    Subqueries rather than joins, so that they add to the link counts of
+    :meth:`~.batches.LinkBatchQuerySet.with_link_counts` without multiplying them.
+    """
+    rows = OutboxMessage.objects.filter(link__batch=OuterRef("pk")).order_by()
+
+    def count(state: str, expression: Count) -> Coalesce:
+        counted = rows.filter(state=state).values("link__batch").annotate(n=expression)
+        return Coalesce(Subquery(counted.values("n")), Value(0))
+
+    return {
+        "emailed_count": count(OutboxMessage.State.SENT, Count("link", distinct=True)),
+        "email_failed_count": count(OutboxMessage.State.FAILED, Count("pk")),
+    }

@@ -110,6 +110,8 @@ def history_columns() -> list[Column]:
         CreatedColumn("created_at", label=_("Created")),
         ExpiryColumn("expires_at", label=_("Link expiration")),
         NumberColumn("link_count", label=_("Links")),
+        NumberColumn("emailed_count", label=_("Emails sent")),
+        NumberColumn("email_failed_count", label=_("Emails failed")),
         NumberColumn("started_count", label=_("Started")),
         NumberColumn("finished_count", label=_("Finished")),
         StatusColumn("status", label=_("Status")),
