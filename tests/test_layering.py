@@ -30,6 +30,9 @@ LOWER_ROOMS = {
     "permissions": ["middleware", "views", "forms"],
     "exports": ["views", "forms", "imports", "middleware", "pages"],
     "audit": ["views", "forms", "pages", "middleware", "generation"],
+    # mailing is a service: the views, the command and the task call it, never the reverse.
+    "mailing": ["views", "forms", "pages", "middleware", "admin_urls", "tasks", "wagtail_hooks",
+                "generation", "imports"],
 }  # fmt: skip
 
 
