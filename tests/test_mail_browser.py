@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.links_helpers import links_url
 from tests.test_links_browser import browser, log_in, screenshots  # noqa: F401 (fixtures)
 from wagtail_personal_links import generation
 from wagtail_personal_links.models import Mailing, Segment
@@ -23,6 +22,7 @@ def test_editor_previews_and_sends_invitations(
     screenshots,  # noqa: F811
     survey_page,
     settings,
+    links_url,
 ):
     settings.PERSONAL_LINKS_EMAIL_RATE = None
     get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
