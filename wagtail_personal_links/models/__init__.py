@@ -1,7 +1,8 @@
 from .batches import LinkBatch
 from .contacts import Contact
 from .links import PersonalLink
-from .outbox import EmailKind, Mailing, MessageTemplate, OutboxMessage
+from .mailings import EmailKind, Mailing, MessageTemplate
+from .outbox import OutboxMessage
 from .rules import BatchState, LinkStatus, get_link_status
 from .segments import Segment, SegmentMembership
 from .submissions import PersonalLinkFormSubmission

@@ -1,4 +1,4 @@
-"""Emails of personal links: reusable message templates, mailings and their outbox rows.
+"""The outbox: one row per message of a mailing, and what became of it.
 
 Every message a mailing sends is one :class:`OutboxMessage` row. Its state
 moves queued -> sending -> sent / failed (or straight to skipped) through
@@ -12,20 +12,16 @@ import datetime
 import functools
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .batches import LinkBatch
 from .links import PersonalLink
+from .mailings import EmailKind, Mailing
 
 __all__ = [
-    "EmailKind",
-    "Mailing",
-    "MessageTemplate",
     "OutboxMessage",
     "OutboxQuerySet",
     "batch_email_counts",
@@ -36,84 +32,6 @@ INTERRUPTED_ERROR = (
     "Sending was interrupted while this message was handed to the email backend; it may or "
     "may not have been delivered. Retry it if it did not arrive."
 )
-
-
-class EmailKind(models.TextChoices):
-    """Why a message is sent: the first invitation, or a reminder to answer."""
-
-    INVITATION = "invitation", _("Invitation")
-    REMINDER = "reminder", _("Reminder")
-
-
-class MessageTemplate(models.Model):
-    """A reusable subject and message for invitations or reminders."""
-
-    name = models.CharField(_("name"), max_length=255, unique=True)
-    kind = models.CharField(
-        _("kind"), max_length=16, choices=EmailKind.choices, default=EmailKind.INVITATION
-    )
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("message"))
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("email template")
-        verbose_name_plural = _("email templates")
-        ordering = ["kind", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Mailing(models.Model):
-    """One sending of invitations or reminders to the links of a batch."""
-
-    batch = models.ForeignKey(
-        LinkBatch, on_delete=models.CASCADE, related_name="mailings", verbose_name=_("batch")
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=EmailKind.choices)
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("message"))
-    from_email = models.CharField(_("from"), max_length=254)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    send_after = models.DateTimeField(_("scheduled for"), null=True, blank=True)
-    #: Reminders only: who was messaged more recently, or reminded this often, is skipped.
-    min_days = models.PositiveIntegerField(_("minimum days since the last message"), null=True)
-    max_reminders = models.PositiveIntegerField(_("maximum reminders"), null=True)
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("mailing")
-        verbose_name_plural = _("mailings")
-        ordering = ["-created_at", "-pk"]
-        permissions = [("send_personal_link_emails", _("Can send personal link emails"))]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
-
-    def start_queueing(self) -> bool:
-        """Claim the one-time job of queueing this mailing's messages; False if taken."""
-        return _update_once(self, Mailing.objects.filter(queued_at__isnull=True), "queued_at")
-
-    def cancel(self) -> bool:
-        """Cancel a mailing whose messages are not queued yet; False if too late."""
-        waiting = Mailing.objects.filter(queued_at__isnull=True, cancelled_at__isnull=True)
-        return _update_once(self, waiting, "cancelled_at")
-
-    def retry_failed(self) -> int:
-        """Queue the failed messages again; return how many."""
-        return self.messages.filter(state=OutboxMessage.State.FAILED).update(
-            state=OutboxMessage.State.QUEUED, error="", claimed_by="", attempted_at=None
-        )
 
 
 class OutboxQuerySet(models.QuerySet):
@@ -130,6 +48,12 @@ class OutboxQuerySet(models.QuerySet):
         return self.filter(
             pk__in=Subquery(queued[:size]), state=OutboxMessage.State.QUEUED
         ).update(state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now())
+
+    def requeue_failed(self) -> int:
+        """Queue the failed rows again; return how many."""
+        return self.filter(state=OutboxMessage.State.FAILED).update(
+            state=OutboxMessage.State.QUEUED, error="", claimed_by="", attempted_at=None
+        )
 
     def release_stale(self, before: datetime.datetime) -> tuple[int, int]:
         """Free rows claimed before ``before`` by a worker that stopped; return (queued, failed).
@@ -240,14 +164,6 @@ def _execute(template: str, params: list) -> int:
 
 def _db_time(moment: datetime.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
-
-
-def _update_once(instance: models.Model, queryset: models.QuerySet, field: str) -> bool:
-    now = timezone.now()
-    changed = queryset.filter(pk=instance.pk).update(**{field: now})
-    if changed:
-        setattr(instance, field, now)
-    return bool(changed)
 
 
 def email_facts() -> dict[str, Subquery]:
