@@ -179,6 +179,24 @@ def page_editor(django_user_model, survey_page):
     return user
 
 
+@pytest.fixture
+def no_email_rate_limit(settings):
+    """Send emails as fast as the backend takes them."""
+    settings.PERSONAL_LINKS_EMAIL_RATE = None
+
+
+@pytest.fixture
+def mail_editor(django_user_model, survey_page):
+    """An editor who may edit the survey page, generate its links and email them."""
+    user = make_editor(
+        django_user_model, "mailer", ["generate_personal_links", "send_personal_link_emails"]
+    )
+    user.email = "mailer@example.com"
+    user.save(update_fields=["email"])
+    grant_page_edit(user, survey_page.get_parent())
+    return user
+
+
 # Personal links admin: a batch to work on, and the helpers its tests share.
 
 

@@ -35,6 +35,9 @@ LOWER_ROOMS = {
     "exports": ["views", "forms", "imports", "middleware", "pages"],
     "audit": ["views", "forms", "pages", "middleware", "generation"],
     "minting": ["api", "views", "forms", "middleware", "admin_urls", "wagtail_hooks"],
+    # mailing is a service: the views, the command and the task call it, never the reverse.
+    "mailing": ["views", "forms", "pages", "middleware", "admin_urls", "tasks", "wagtail_hooks",
+                "generation", "imports"],
 }  # fmt: skip
 
 

@@ -9,9 +9,11 @@ from django.urls import URLPattern, URLResolver, include, path, reverse
 __all__ = [
     "IMPORT_NAMESPACE",
     "LINKS_NAMESPACE",
+    "MAIL_NAMESPACE",
     "RULES_NAMESPACE",
     "import_url",
     "links_url",
+    "mail_url",
     "rules_url",
     "urlpatterns",
 ]
@@ -22,6 +24,8 @@ LINKS_NAMESPACE = "wagtail_personal_links_links"
 IMPORT_NAMESPACE = "wagtail_personal_links_import"
 #: The segment rule builder's live preview.
 RULES_NAMESPACE = "wagtail_personal_links_rules"
+#: A batch's emails: compose invitations and reminders, mailings, retry, cancel.
+MAIL_NAMESPACE = "wagtail_personal_links_mail"
 
 
 def links_url(name: str, *args: Any) -> str:
@@ -39,10 +43,15 @@ def rules_url(name: str) -> str:
     return reverse(f"{RULES_NAMESPACE}:{name}")
 
 
+def mail_url(name: str, *args: Any) -> str:
+    """Return the URL of the email view ``name``, e.g. ``mail_url("mailings", page.pk, pk)``."""
+    return reverse(f"{MAIL_NAMESPACE}:{name}", args=args)
+
+
 def urlpatterns() -> list[URLPattern | URLResolver]:
     """Return the admin URL patterns, for the ``register_admin_urls`` hook."""
     # Imported here: the views reverse their URLs through this module.
-    from .views import import_steps, imports, link_batches, links, segment_preview
+    from .views import import_steps, imports, link_batches, links, mail, mailings, segment_preview
 
     batch = "<int:page_id>/batches/<int:batch_id>"
     link_urls = [
@@ -65,8 +74,19 @@ def urlpatterns() -> list[URLPattern | URLResolver]:
         path("summary/<int:pk>/", imports.SummaryView.as_view(), name="summary"),
     ]
     rules_urls = [path("preview/", segment_preview.RulesPreviewView.as_view(), name="preview")]
+    emails, mailing = f"{batch}/email", f"{batch}/email/<int:mailing_id>"
+    mail_urls = [
+        path(f"{emails}/", mailings.MailingsView.as_view(), name="mailings"),
+        path(f"{emails}/invite/", mail.ComposeView.as_view(kind="invitation"), name="invite"),
+        path(f"{emails}/remind/", mail.ComposeView.as_view(kind="reminder"), name="remind"),
+        path(f"{mailing}/", mailings.MailingView.as_view(), name="mailing"),
+        path(f"{mailing}/status/", mailings.MailingStatusView.as_view(), name="mailing_status"),
+        path(f"{mailing}/retry/", mailings.RetryFailedView.as_view(), name="retry"),
+        path(f"{mailing}/cancel/", mailings.CancelMailingView.as_view(), name="cancel"),
+    ]
     return [
         path("personal-links/pages/", include((link_urls, LINKS_NAMESPACE))),
+        path("personal-links/pages/", include((mail_urls, MAIL_NAMESPACE))),
         path("personal-links/import-contacts/", include((import_urls, IMPORT_NAMESPACE))),
         path("personal-links/segment-rules/", include((rules_urls, RULES_NAMESPACE))),
     ]

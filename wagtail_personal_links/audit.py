@@ -18,12 +18,17 @@ from .models import LinkBatch
 
 __all__ = [
     "DOWNLOAD",
+    "EMAIL_CANCEL",
+    "EMAIL_OPT_OUT",
+    "EMAIL_SEND",
+    "EMAIL_TEST",
     "GENERATE",
     "IMPORT_CONTACTS",
     "MEMBERS_ADDED",
     "MEMBERS_REMOVED",
     "REVOKE",
     "log_batch_action",
+    "log_opt_out",
     "register_log_actions",
 ]
 
@@ -33,6 +38,10 @@ REVOKE = "wagtail_personal_links.revoke"
 IMPORT_CONTACTS = "wagtail_personal_links.import_contacts"
 MEMBERS_ADDED = "wagtail_personal_links.segment.add_contacts"
 MEMBERS_REMOVED = "wagtail_personal_links.segment.remove_contacts"
+EMAIL_SEND = "wagtail_personal_links.email_send"
+EMAIL_TEST = "wagtail_personal_links.email_test"
+EMAIL_CANCEL = "wagtail_personal_links.email_cancel"
+EMAIL_OPT_OUT = "wagtail_personal_links.email_opt_out"
 
 
 def log_batch_action(action: str, batch: LinkBatch, user: Any, count: int, **data: Any) -> None:
@@ -130,6 +139,51 @@ class MembersRemovedFormatter(LogFormatter):
         return message % {"count": count}
 
 
+class EmailSendFormatter(BatchLogFormatter):
+    label = _("Email personal links")
+
+    def message_for(self, count: int, data: dict[str, Any]) -> str:
+        if data.get("kind") != "reminder":
+            return ngettext(
+                "Queued %(count)d invitation to “%(target)s”",
+                "Queued %(count)d invitations to “%(target)s”",
+                count,
+            )
+        if data.get("scheduled"):
+            return gettext("Scheduled a reminder to the non-responders of “%(target)s”")
+        return ngettext(
+            "Queued %(count)d reminder to “%(target)s”",
+            "Queued %(count)d reminders to “%(target)s”",
+            count,
+        )
+
+
+class EmailTestFormatter(BatchLogFormatter):
+    label = _("Send a test email")
+
+    def message_for(self, count: int, data: dict[str, Any]) -> str:
+        return gettext("Sent a test email for “%(target)s”")
+
+
+class EmailCancelFormatter(BatchLogFormatter):
+    label = _("Cancel a scheduled email")
+
+    def message_for(self, count: int, data: dict[str, Any]) -> str:
+        return gettext("Cancelled a scheduled reminder to “%(target)s”")
+
+
+class OptOutFormatter(LogFormatter):
+    label = _("Opt out of email")
+
+    def format_message(self, log_entry: Any) -> str:
+        return gettext("Opted out of email through the unsubscribe link")
+
+
+def log_opt_out(contact: Any, *, source: str, user: Any = None) -> None:
+    """Write a contact's opt-out to the contact's history; ``source`` says how it came."""
+    log(instance=contact, action=EMAIL_OPT_OUT, user=user, data={"source": source, "count": 1})
+
+
 FORMATTERS: dict[str, type[LogFormatter]] = {
     GENERATE: GenerateFormatter,
     DOWNLOAD: DownloadFormatter,
@@ -137,6 +191,10 @@ FORMATTERS: dict[str, type[LogFormatter]] = {
     IMPORT_CONTACTS: ContactImportFormatter,
     MEMBERS_ADDED: MembersAddedFormatter,
     MEMBERS_REMOVED: MembersRemovedFormatter,
+    EMAIL_SEND: EmailSendFormatter,
+    EMAIL_TEST: EmailTestFormatter,
+    EMAIL_CANCEL: EmailCancelFormatter,
+    EMAIL_OPT_OUT: OptOutFormatter,
 }
 
 

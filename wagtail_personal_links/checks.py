@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import checks
+from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from wagtail.models import get_page_models
 
@@ -16,6 +17,7 @@ __all__ = [
     "check_import_export_installed",
     "check_middleware",
     "check_settings",
+    "check_unsubscribe_url",
     "invitation_only_page_models",
 ]
 
@@ -96,6 +98,24 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
                 "it keeps the opened link in the session.",
                 hint=f"Move '{MIDDLEWARE_PATH}' below '{SESSION_MIDDLEWARE_PATH}'.",
                 id="wagtail_personal_links.E004",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.urls)
+def check_unsubscribe_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn when the unsubscribe page, which every email links to, has no URL."""
+    try:
+        reverse("wagtail_personal_links_public:unsubscribe", args=["token"])
+    except NoReverseMatch:
+        return [
+            checks.Warning(
+                "The unsubscribe page of wagtail_personal_links is not in the URLconf, so "
+                "personal links cannot be sent by email.",
+                hint='Add path("email/", include("wagtail_personal_links.urls")) to your '
+                "urlpatterns, before Wagtail's.",
+                id="wagtail_personal_links.W001",
             )
         ]
     return []

@@ -34,6 +34,13 @@ DEFAULTS: dict[str, Any] = {
     # The site template that the respondent's gate pages extend; it must have
     # ``title`` and ``content`` blocks, as Wagtail's project template does.
     "GATE_BASE_TEMPLATE": "base.html",
+    # Emails each sending worker hands to EMAIL_BACKEND per second; None: no limit.
+    "EMAIL_RATE": 10,
+    # Seconds after which messages claimed by a worker that stopped are freed.
+    "EMAIL_CLAIM_TIMEOUT": 900,
+    # Reminders skip links messaged fewer days ago, or reminded this many times.
+    "REMINDER_MIN_DAYS": 3,
+    "REMINDER_MAX": 2,
 }
 
 
@@ -46,6 +53,16 @@ def _optional_positive_int(name: str, value: Any) -> int | None:
 def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ImproperlyConfigured(f"{PREFIX}{name} must be a positive integer, not {value!r}.")
+    return value
+
+
+def _optional_positive_number(name: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ImproperlyConfigured(
+            f"{PREFIX}{name} must be a positive number, or None for no limit, not {value!r}."
+        )
     return value
 
 
@@ -84,6 +101,10 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "IMPORT_MAX_ROWS": _positive_int,
     "IMPORT_MAX_BYTES": _positive_int,
     "GATE_BASE_TEMPLATE": _template_name,
+    "EMAIL_RATE": _optional_positive_number,
+    "EMAIL_CLAIM_TIMEOUT": _positive_int,
+    "REMINDER_MIN_DAYS": _positive_int,
+    "REMINDER_MAX": _positive_int,
 }
 
 

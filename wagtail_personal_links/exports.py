@@ -25,6 +25,7 @@ from .models.contacts import CONTACT_FIELDS
 from .models.rules import get_link_status
 
 __all__ = [
+    "LAST_EMAIL_COLUMN",
     "LINK_COLUMNS",
     "STATUS_COLUMN",
     "csv_lines",
@@ -71,6 +72,8 @@ def link_status(
     submitted_at: datetime.datetime | None,
     revoked_at: datetime.datetime | None,
     expires_at: datetime.datetime | None,
+    opted_out: bool = False,
+    last_email: str | None = None,
     now: datetime.datetime | None = None,
 ) -> str:
     """Return the Status cell of a link: the label of its :class:`~.models.LinkStatus`."""
@@ -79,6 +82,8 @@ def link_status(
         revoked=revoked_at is not None,
         expires_at=expires_at,
         opened=opened_at is not None,
+        opted_out=opted_out,
+        last_email=last_email,
         now=now,
     )
     return str(status.label)
@@ -87,6 +92,9 @@ def link_status(
 #: What a row reads of its link's contact, in the order of :data:`LINK_COLUMNS`.
 CONTACT_VALUES = ("contact_id", *(f"contact__{name}" for name in CONTACT_FIELDS))
 STATE_FIELDS = ("opened_at", "submitted_at", "revoked_at")
+#: Read, and the Last Email column written, once a batch has been emailed.
+EMAIL_FIELDS = ("contact_opted_out", "last_email_state", "last_email_at")
+LAST_EMAIL_COLUMN = "Last Email"
 
 
 def link_rows(
@@ -104,8 +112,12 @@ def link_rows(
     """
     prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
     sign = tokens.signer()
-    yield [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
+    emailed = with_status and batch.mailings.exists()
+    status_columns = [STATUS_COLUMN, *([LAST_EMAIL_COLUMN] if emailed else [])]
+    yield [*LINK_COLUMNS, *status_columns] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
+    if emailed:
+        links = links.with_email_facts()
     if non_responders_only:
         links = links.non_responders()
     if offset or limit is not None:
@@ -115,16 +127,20 @@ def link_rows(
     own_expiry = _links_with_own_expiry(batch).exists()
     fields = ("public_id", *CONTACT_VALUES, *(("expires_at",) if own_expiry else ()))
     fields += STATE_FIELDS if with_status else ()
+    fields += EMAIL_FIELDS if emailed else ()
     now = timezone.now()
     for public_id, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
         contact, state = values[:5], values[5:]
         expires_at = state.pop(0) if own_expiry else batch.expires_at
         row = [*contact, prefix + sign(public_id, expires_at), _iso(expires_at)]
         if with_status:
-            opened_at, submitted_at, revoked_at = state
+            opened_at, submitted_at, revoked_at, *email = state
+            facts = dict(zip(("opted_out", "last_email"), email, strict=False))
             row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,
                                    revoked_at=revoked_at or batch.revoked_at,
-                                   expires_at=expires_at, now=now))  # fmt: skip
+                                   expires_at=expires_at, now=now, **facts))  # fmt: skip
+            if emailed:
+                row.append(_iso(email[2]))
         yield row
 
 

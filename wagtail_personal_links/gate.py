@@ -49,6 +49,10 @@ _GATE_FOR_STATUS: dict[LinkStatus, Gate | None] = {
     LinkStatus.REVOKED: Gate.REVOKED,
     LinkStatus.EXPIRED: Gate.EXPIRED,
     LinkStatus.INVALID: Gate.INVALID,
+    LinkStatus.EMAIL_NOT_SENT: None,
+    LinkStatus.EMAIL_SENT: None,
+    LinkStatus.EMAIL_FAILED: None,
+    LinkStatus.OPTED_OUT: None,
 }
 
 

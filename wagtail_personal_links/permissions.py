@@ -15,16 +15,20 @@ from .pages import page_takes_links
 
 __all__ = [
     "GENERATE_PERMISSION",
+    "SEND_EMAIL_PERMISSION",
     "VIEW_CONTACTS",
     "can_list_contacts",
+    "email_permissions",
     "generate_permissions",
     "user_can_change_membership",
     "user_can_edit_segments",
+    "user_can_email_links",
     "user_can_import_contacts",
     "user_can_manage_links",
 ]
 
 GENERATE_PERMISSION = "wagtail_personal_links.generate_personal_links"
+SEND_EMAIL_PERMISSION = "wagtail_personal_links.send_personal_link_emails"
 #: Who can see or edit a segment's members: the people allowed to see contacts.
 VIEW_CONTACTS = "wagtail_personal_links.view_contact"
 ANY_CONTACT_PERMISSION = ["add", "change", "delete", "view"]
@@ -74,3 +78,16 @@ def user_can_edit_segments(user: Any) -> bool:
     """Return whether ``user`` may add or change segments, and so try out rules."""
     segments = policy_registry.get_by_type(Segment)
     return segments.user_has_any_permission(user, ["add", "change"])
+def user_can_email_links(user: Any, page: Page) -> bool:
+    """Return whether ``user`` may email the personal links of ``page``.
+
+    It takes "Can send personal link emails" on top of what managing the
+    page's links takes.
+    """
+    return user_can_manage_links(user, page) and user.has_perm(SEND_EMAIL_PERMISSION)
+
+
+def email_permissions() -> QuerySet[Permission]:
+    """Select the "Can send personal link emails" permission, for group editing."""
+    app_label, codename = SEND_EMAIL_PERMISSION.split(".")
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename)

@@ -7,7 +7,7 @@ from django.forms import RadioSelect
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms.contacts import ContactForm, SegmentForm
@@ -21,6 +21,7 @@ from .views.contacts import (
     ContactIndexView,
     ContactInspectView,
 )
+from .views.mail_templates import MessageTemplateViewSet
 from .views.segments import MemberCountColumn, SegmentCreateView, SegmentInspectView
 
 __all__ = [
@@ -48,6 +49,7 @@ class ContactViewSet(SnippetViewSet):
         Column("full_name", label=_("Name"), sort_key="last_name"),
         "external_id",
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
+        BooleanColumn("email_opt_out", label=_("Opted out"), sort_key="email_opt_out"),
     ]
     search_fields = SEARCH_FIELDS
     filterset_class = ContactFilterSet
@@ -58,6 +60,7 @@ class ContactViewSet(SnippetViewSet):
         "first_name",
         "last_name",
         "attributes",
+        "email_opt_out",
         "created_at",
         "updated_at",
     ]
@@ -68,6 +71,7 @@ class ContactViewSet(SnippetViewSet):
         "first_name": _("First Name"),
         "last_name": _("Last Name"),
         "attributes": _("Attributes"),
+        "email_opt_out": _("Opted Out"),
         "created_at": _("Created At"),
         "updated_at": _("Updated At"),
     }
@@ -79,6 +83,7 @@ class ContactViewSet(SnippetViewSet):
         "last_name",
         "attributes",
         "segments",
+        "email_opt_out",
         "created_at",
         "updated_at",
     ]
@@ -89,6 +94,7 @@ class ContactViewSet(SnippetViewSet):
             FieldPanel("first_name"),
             FieldPanel("last_name"),
             FieldPanel("attributes"),
+            FieldPanel("email_opt_out"),
         ],
         base_form_class=ContactForm,
     )
@@ -166,9 +172,9 @@ class ContactAttributeKeyViewSet(SnippetViewSet):
 
 
 class PersonalLinksViewSetGroup(SnippetViewSetGroup):
-    """The "Personal links" menu: Contacts, Segments and attribute keys."""
+    """The "Personal links" menu: contacts, segments, attribute keys and email templates."""
 
-    items = (ContactViewSet, SegmentViewSet, ContactAttributeKeyViewSet)
+    items = (ContactViewSet, SegmentViewSet, ContactAttributeKeyViewSet, MessageTemplateViewSet)
     menu_icon = "link"
     menu_label = _("Personal links")
     menu_name = "personal-links"

@@ -13,6 +13,7 @@ hooks.register("register_bulk_action", AddToSegmentBulkAction)
 hooks.register("register_bulk_action", RemoveFromSegmentBulkAction)
 hooks.register("register_admin_urls", admin_urls.urlpatterns)
 hooks.register("register_permissions", permissions.generate_permissions)
+hooks.register("register_permissions", permissions.email_permissions)
 hooks.register("register_log_actions", audit.register_log_actions)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
+    path("email/", include("wagtail_personal_links.urls")),
 ]
 
 if settings.DEBUG:

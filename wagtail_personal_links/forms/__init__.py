@@ -1,4 +1,4 @@
-"""Admin forms by concern: ``contacts`` (contacts and segments), ``links``, ``imports``."""
+"""Admin forms by concern: ``contacts`` (and segments), ``links``, ``imports``, ``mail``."""
 
 from .contacts import AttributesField, ContactForm, SegmentChoiceForm, SegmentForm
 

@@ -87,8 +87,16 @@ class GenerateLinksForm(forms.Form):
         help_text=EXPIRY_HELP_TEXT,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    email = forms.BooleanField(
+        label=_("Email the links"),
+        required=False,
+        help_text=_("Instead of downloading the links, go on to write the invitation email."),
+    )
+
+    def __init__(self, *args: Any, can_email: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not can_email:
+            del self.fields["email"]
         self.segment_choices = segment_choices()
         self.fields["segment"].choices = [("", "---------"), *self.segment_choices]
         days = personal_links_settings.DEFAULT_EXPIRY_DAYS

@@ -34,7 +34,7 @@ def _infer(value):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_personal_links', '0002_links_generate_permission'),
+        ('wagtail_personal_links', '0003_link_batch_on_demand'),
     ]
 
     operations = [

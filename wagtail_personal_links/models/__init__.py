@@ -2,6 +2,8 @@ from .attribute_keys import AttributeType, ContactAttributeKey
 from .batches import LinkBatch
 from .contacts import Contact
 from .links import PersonalLink
+from .mailings import EmailKind, Mailing, MessageTemplate
+from .outbox import OutboxMessage
 from .rules import BatchState, LinkStatus, get_link_status
 from .segments import Segment, SegmentMembership
 from .submissions import PersonalLinkFormSubmission
@@ -11,8 +13,12 @@ __all__ = [
     "BatchState",
     "Contact",
     "ContactAttributeKey",
+    "EmailKind",
     "LinkBatch",
     "LinkStatus",
+    "Mailing",
+    "MessageTemplate",
+    "OutboxMessage",
     "PersonalLink",
     "PersonalLinkFormSubmission",
     "Segment",

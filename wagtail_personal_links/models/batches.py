@@ -20,11 +20,17 @@ class LinkBatchQuerySet(models.QuerySet):
     """Queries over link batches."""
 
     def with_link_counts(self) -> LinkBatchQuerySet:
-        """Annotate ``link_count``, ``started_count`` and ``finished_count``, in the same query."""
+        """Annotate ``link_count``, ``started_count`` and ``finished_count``, in the same query.
+
+        Also ``emailed_count`` (links sent an email) and ``email_failed_count``.
+        """
+        from .outbox import batch_email_counts  # it imports this module
+
         return self.annotate(
             link_count=Count("links"),
             started_count=Count("links", filter=Q(links__opened_at__isnull=False)),
             finished_count=Count("links", filter=Q(links__submitted_at__isnull=False)),
+            **batch_email_counts(),
         )
 
     def link_totals(self) -> dict[str, int]:

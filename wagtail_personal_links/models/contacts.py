@@ -134,6 +134,11 @@ class Contact(models.Model):
     attributes = models.JSONField(
         _("attributes"), default=dict, blank=True, validators=[validate_attributes]
     )
+    email_opt_out = models.BooleanField(
+        _("opted out of email"),
+        default=False,
+        help_text=_("This person asked to receive no invitations or reminders by email."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +80,17 @@ class PersonalLinkQuerySet(models.QuerySet):
             contact_id=OuterRef("contact_id"),
         )
         return self.select_related("batch").annotate(contact_has_answered=Exists(answers))
+
+    def with_email_facts(self) -> PersonalLinkQuerySet:
+        """Add what :meth:`PersonalLink.get_status` reads of the link's emails.
+
+        ``last_email_state``: the state of its latest message that was not
+        skipped; ``last_email_at``: when its latest message was sent;
+        ``contact_opted_out``: the contact's opt-out.
+        """
+        from .outbox import email_facts  # it imports this module
+
+        return self.annotate(**email_facts(), contact_opted_out=F("contact__email_opt_out"))
 
     def non_responders(self) -> PersonalLinkQuerySet:
         """Select the links no answer came through."""
@@ -166,6 +177,7 @@ class PersonalLink(models.Model):
 
         Reads the batch, so load links with :meth:`PersonalLinkQuerySet.for_gate`;
         without its ``contact_has_answered``, only this link's own answer counts.
+        Email statuses need :meth:`PersonalLinkQuerySet.with_email_facts`.
         """
         batch = self.batch
         return get_link_status(
@@ -174,6 +186,8 @@ class PersonalLink(models.Model):
             expires_at=self.expires_at,
             opened=self.opened_at is not None,
             complete=batch.status == LinkBatch.Status.COMPLETE,
+            opted_out=getattr(self, "contact_opted_out", False),
+            last_email=getattr(self, "last_email_state", None),
             now=now,
         )
 

@@ -57,11 +57,28 @@ class LinkStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
     INVALID = "invalid", _("Not valid")
+    # Before a respondent starts, an emailed link says what became of its email.
+    EMAIL_NOT_SENT = "email_not_sent", _("Email Not Sent")
+    EMAIL_SENT = "email_sent", _("Email Sent")
+    EMAIL_FAILED = "email_failed", _("Email Failed")
+    OPTED_OUT = "opted_out", _("Opted Out")
 
     @property
     def is_usable(self) -> bool:
         """Say whether a link in this status can still take an answer."""
-        return self in (LinkStatus.NOT_STARTED, LinkStatus.STARTED)
+        return self in _USABLE
+
+
+_USABLE = frozenset(
+    {
+        LinkStatus.NOT_STARTED,
+        LinkStatus.STARTED,
+        LinkStatus.EMAIL_NOT_SENT,
+        LinkStatus.EMAIL_SENT,
+        LinkStatus.EMAIL_FAILED,
+        LinkStatus.OPTED_OUT,
+    }
+)
 
 
 class BatchState(models.TextChoices):
@@ -127,6 +144,8 @@ def get_link_status(
     expires_at: datetime.datetime | None,
     opened: bool = False,
     complete: bool = True,
+    opted_out: bool = False,
+    last_email: str | None = None,
     now: datetime.datetime | None = None,
 ) -> LinkStatus:
     """Decide a link's status from its facts; the one rule every consumer uses.
@@ -134,6 +153,10 @@ def get_link_status(
     ``revoked`` covers the link and its batch; ``complete`` says whether its
     batch finished generating. An answer outranks the other states: a
     respondent who answered is thanked, whatever happened to the link since.
+    Until the respondent starts, an emailed link reports its email, as
+    Qualtrics does: ``last_email`` is the state of its latest message that was
+    not skipped (``None`` when it was never emailed), and an opt-out on the
+    contact outranks it.
     """
     if answered:
         return LinkStatus.ANSWERED
@@ -143,7 +166,16 @@ def get_link_status(
         return LinkStatus.EXPIRED
     if not complete:
         return LinkStatus.INVALID
-    return LinkStatus.STARTED if opened else LinkStatus.NOT_STARTED
+    if opened:
+        return LinkStatus.STARTED
+    if opted_out:
+        return LinkStatus.OPTED_OUT
+    if last_email is None:
+        return LinkStatus.NOT_STARTED
+    return _EMAIL_STATUS.get(last_email, LinkStatus.EMAIL_NOT_SENT)
+
+
+_EMAIL_STATUS = {"sent": LinkStatus.EMAIL_SENT, "failed": LinkStatus.EMAIL_FAILED}
 
 
 def stamp_once(

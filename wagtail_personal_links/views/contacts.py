@@ -70,7 +70,7 @@ class ContactFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Contact
-        fields = ["segment", "created_at", "attribute", "attribute_value"]
+        fields = ["segment", "created_at", "email_opt_out", "attribute", "attribute_value"]
 
     def filter_segment(self, queryset: QuerySet, name: str, segment: Segment) -> QuerySet:
         return queryset.filter(pk__in=segment.get_contacts().values("pk"))

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from ..admin_urls import links_url
 from ..models import BatchState, LinkBatch
+from .mail_buttons import email_buttons
 
 __all__ = ["batch_history", "batch_progress", "history_columns"]
 
@@ -89,6 +90,7 @@ class ActionsColumn(ButtonsColumnMixin, Column):
         if instance.revoked_at is None:
             revoke_url = batch_url("revoke", instance)
             more.append(Button(_("Revoke"), revoke_url, icon_name="bin", priority=20))
+        more += email_buttons(instance, parent_context["request"].user)
         more_label = _("More actions for “%(batch)s”") % {"batch": instance.target_label}
         return [
             ListingButton(label, batch_url("download", instance), priority=1),
@@ -108,6 +110,8 @@ def history_columns() -> list[Column]:
         CreatedColumn("created_at", label=_("Created")),
         ExpiryColumn("expires_at", label=_("Link expiration")),
         NumberColumn("link_count", label=_("Links")),
+        NumberColumn("emailed_count", label=_("Emails sent")),
+        NumberColumn("email_failed_count", label=_("Emails failed")),
         NumberColumn("started_count", label=_("Started")),
         NumberColumn("finished_count", label=_("Finished")),
         StatusColumn("status", label=_("Status")),

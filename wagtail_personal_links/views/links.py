@@ -23,11 +23,11 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.models import Page
 
 from .. import audit, exports, generation
-from ..admin_urls import LINKS_NAMESPACE, links_url
+from ..admin_urls import LINKS_NAMESPACE, links_url, mail_url
 from ..forms.links import GenerateLinksForm
 from ..models import LinkBatch, Segment
 from ..pages import page_takes_links
-from ..permissions import user_can_manage_links
+from ..permissions import user_can_email_links, user_can_manage_links
 from .link_history import batch_history, history_columns
 
 __all__ = ["LinksIndexView", "PageLinksMixin", "links_csv_response"]
@@ -114,13 +114,13 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if not self.results_only:
-            form = kwargs.get("form") or GenerateLinksForm()
+            form = kwargs.get("form") or GenerateLinksForm(can_email=self.can_email())
             context.update(page=self.page, form=form, media=context["media"] + form.media)
             context["segment_add_url"] = segment_add_url(self.request.user)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = GenerateLinksForm(request.POST)
+        form = GenerateLinksForm(request.POST, can_email=self.can_email())
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -133,18 +133,23 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
             except generation.GenerationError as exc:
                 form.add_generation_error(exc)
             else:
-                return self.generated(batch)
+                return self.generated(batch, email=data.get("email", False))
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form))
 
-    def generated(self, batch: LinkBatch) -> HttpResponse:
-        """Log the new batch, then send its CSV or say how it is getting on."""
+    def can_email(self) -> bool:
+        return user_can_email_links(self.request.user, self.page)
+
+    def generated(self, batch: LinkBatch, *, email: bool = False) -> HttpResponse:
+        """Log the new batch; send its CSV or the email form, or say how it is getting on."""
         if batch.status == LinkBatch.Status.FAILED:
             error = _("Generating the links failed: %(error)s") % {"error": batch.error}
             messages.error(self.request, error)
             return redirect(self.get_index_url())
         audit.log_batch_action(audit.GENERATE, batch, self.request.user, batch.total)
         if batch.status == LinkBatch.Status.COMPLETE:
+            if email:
+                return redirect(mail_url("invite", self.page.pk, batch.pk))
             return links_csv_response(batch)
         message = ngettext(
             "Generating %(count)s link in the background. Download it below once it is ready.",

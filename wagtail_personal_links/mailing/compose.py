@@ -1,0 +1,177 @@
+"""Check a message's placeholders and render it, as text and HTML, for one personal link.
+
+Placeholders are written ``{name}``; ``{{`` and ``}}`` stand for literal
+braces. Only plain names are accepted (no attribute access, indexing or
+format specs), and every name must be known before anything is sent: an
+unknown placeholder is an error, never a blank in ten thousand emails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from .. import exports, tokens
+from ..models import Contact, LinkBatch, PersonalLink
+from . import optout
+
+__all__ = [
+    "BUILTIN_PLACEHOLDERS",
+    "Composer",
+    "MessageText",
+    "as_placeholder",
+    "batch_placeholders",
+    "format_expiry",
+]
+
+BUILTIN_PLACEHOLDERS = ("first_name", "last_name", "email", "link", "expires_at", "survey_title")
+UNSUBSCRIBE_URL_NAME = "wagtail_personal_links_public:unsubscribe"
+# Stand-ins for the per-message parts of the text and HTML frames, which are rendered once.
+_BODY, _UNSUBSCRIBE = "@@PERSONAL-LINKS-BODY@@", "@@PERSONAL-LINKS-UNSUBSCRIBE@@"
+
+
+def as_placeholder(name: str) -> str:
+    """Return ``name`` written as a placeholder, in braces."""
+    return "{" + name + "}"
+
+
+class MessageText:
+    """A subject or body, split once into literal text and placeholder names."""
+
+    def __init__(self, text: str, known: Collection[str]) -> None:
+        self.parts = _parse(text, known)
+
+    def render(self, values: dict[str, str], quote: Any = str) -> str:
+        """Return the text with each placeholder replaced by ``quote(value)``."""
+        out = []
+        for literal, name in self.parts:
+            out.append(quote(literal))
+            if name is not None:
+                out.append(quote(values.get(name, "")))
+        return "".join(out)
+
+
+def _parse(text: str, known: Collection[str]) -> list[tuple[str, str | None]]:
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValidationError(
+            _("A brace is not closed (%(error)s). Write {{ and }} for a literal brace.")
+            % {"error": exc},
+            code="braces",
+        ) from exc
+    unknown = []
+    for _literal, name, spec, conversion in parsed:
+        if name is not None and (name not in known or spec or conversion):
+            unknown.append(as_placeholder(name + (f"!{conversion}" if conversion else "")))
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder: %(unknown)s. You can use %(known)s.")
+            % {
+                "unknown": ", ".join(dict.fromkeys(unknown)),
+                "known": ", ".join(map(as_placeholder, known)),
+            },
+            code="unknown_placeholder",
+        )
+    return [(literal, name) for literal, name, _spec, _conversion in parsed]
+
+
+def batch_placeholders(batch: LinkBatch) -> list[str]:
+    """Return the placeholders a message to ``batch`` may use: built-ins, then attribute keys."""
+    contacts = Contact.objects.filter(personal_links__batch=batch).exclude(attributes={})
+    keys: dict[str, None] = {}
+    for attributes in contacts.values_list("attributes", flat=True).iterator(2_000):
+        keys.update(dict.fromkeys(attributes))
+    return [*BUILTIN_PLACEHOLDERS, *sorted(keys.keys() - set(BUILTIN_PLACEHOLDERS))]
+
+
+@lru_cache(maxsize=64)
+def format_expiry(expires_at: datetime.datetime | None) -> str:
+    """Return a link's expiry as people read it, in UTC; empty when it never expires."""
+    if expires_at is None:
+        return ""
+    return date_format(expires_at.astimezone(datetime.UTC), "j F Y, H:i") + " UTC"
+
+
+class Composer:
+    """Build the email for each link of one batch from one subject and body.
+
+    The text and HTML frames, the link and unsubscribe URL prefixes and the
+    signer are prepared once, so a message costs little more than its
+    placeholders.
+    """
+
+    def __init__(
+        self, batch: LinkBatch, subject: str, body: str, from_email: str, known: Iterable[str]
+    ) -> None:
+        known = tuple(known)
+        self.subject, self.body = MessageText(subject, known), MessageText(body, known)
+        self.from_email = from_email
+        page: Page = batch.page
+        root = exports.site_root_url(page)
+        self.link_prefix = exports.link_url_prefix(root)
+        self.unsubscribe_url = root + reverse(UNSUBSCRIBE_URL_NAME, args=[_UNSUBSCRIBE])
+        self.sign = tokens.signer()
+        self.survey_title = page.title
+        frame = {"body": _BODY, "unsubscribe_url": _UNSUBSCRIBE, "page": page}
+        self.text_frame = render_to_string("wagtail_personal_links/mail/message.txt", frame)
+        self.html_frame = render_to_string("wagtail_personal_links/mail/message.html", frame)
+
+    def values(self, link: PersonalLink) -> dict[str, str]:
+        """Return the placeholder values for ``link``'s contact."""
+        contact = link.contact
+        values = {
+            key: "" if value is None else str(value) for key, value in contact.attributes.items()
+        }
+        values.update(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            email=contact.email,
+            link=self.link_prefix + self.sign(link.public_id, link.expires_at),
+            expires_at=format_expiry(link.expires_at),
+            survey_title=self.survey_title,
+        )
+        return values
+
+    def message(self, link: PersonalLink) -> EmailMultiAlternatives:
+        """Return the email to ``link``'s contact, with one-click unsubscribe headers."""
+        values = self.values(link)
+        unsubscribe = self.unsubscribe_url.replace(
+            _UNSUBSCRIBE, optout.unsubscribe_token(link.contact_id)
+        )
+        subject = " ".join(self.subject.render(values).split())
+        text = self.text_frame.replace(_UNSUBSCRIBE, unsubscribe).replace(
+            _BODY, self.body.render(values)
+        )
+        message = EmailMultiAlternatives(
+            subject,
+            text,
+            self.from_email,
+            [link.contact.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.attach_alternative(self.html(values, unsubscribe), "text/html")
+        return message
+
+    def html(self, values: dict[str, str], unsubscribe: str) -> str:
+        """Return the HTML body: contact data escaped, the link made clickable."""
+        link = values["link"]
+        anchor = f'<a href="{escape(link)}" style="word-break: break-all;">{escape(link)}</a>'
+        body = self.body.render({**values, "link": "\x00"}, quote=escape)
+        body = linebreaks(body, autoescape=False).replace("\x00", anchor)
+        return self.html_frame.replace(_UNSUBSCRIBE, escape(unsubscribe)).replace(_BODY, body)

@@ -1,0 +1,200 @@
+"""The outbox: one row per message of a mailing, and what became of it.
+
+Every message a mailing sends is one :class:`OutboxMessage` row. Its state
+moves queued -> sending -> sent / failed (or straight to skipped) through
+conditional ``UPDATE`` statements, so that two workers, or a task started
+again after a crash, never send the same message twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .links import PersonalLink
+from .mailings import EmailKind, Mailing
+
+__all__ = [
+    "OutboxMessage",
+    "OutboxQuerySet",
+    "batch_email_counts",
+    "email_facts",
+]
+
+INTERRUPTED_ERROR = (
+    "Sending was interrupted while this message was handed to the email backend; it may or "
+    "may not have been delivered. Retry it if it did not arrive."
+)
+
+
+class OutboxQuerySet(models.QuerySet):
+    """Claims and state changes over outbox rows, each one conditional UPDATE."""
+
+    def claim(self, worker: str, size: int) -> int:
+        """Mark up to ``size`` queued rows as being sent by ``worker``; return how many.
+
+        The ``state = queued`` condition is checked again by the database on
+        each row it locks, so of two workers racing for the same rows each
+        row goes to exactly one.
+        """
+        queued = self.filter(state=OutboxMessage.State.QUEUED).order_by("pk").values("pk")
+        return self.filter(
+            pk__in=Subquery(queued[:size]), state=OutboxMessage.State.QUEUED
+        ).update(state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now())
+
+    def requeue_failed(self) -> int:
+        """Queue the failed rows again; return how many."""
+        return self.filter(state=OutboxMessage.State.FAILED).update(
+            state=OutboxMessage.State.QUEUED, error="", claimed_by="", attempted_at=None
+        )
+
+    def release_stale(self, before: datetime.datetime) -> tuple[int, int]:
+        """Free rows claimed before ``before`` by a worker that stopped; return (queued, failed).
+
+        A row never handed to the backend goes back to the queue. A row that
+        was (``attempted_at`` set) may have been delivered, so it is marked
+        failed rather than risk a second copy; the editor can retry it.
+        """
+        stale = self.filter(state=OutboxMessage.State.SENDING, claimed_at__lt=before)
+        failed = stale.filter(attempted_at__isnull=False).update(
+            state=OutboxMessage.State.FAILED, error=INTERRUPTED_ERROR, finished_at=timezone.now()
+        )
+        queued = stale.filter(attempted_at__isnull=True).update(
+            state=OutboxMessage.State.QUEUED, claimed_by="", claimed_at=None
+        )
+        return queued, failed
+
+
+class OutboxMessage(models.Model):
+    """One message of a mailing to one link's contact, and what became of it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Reason(models.TextChoices):
+        OPTED_OUT = "opted_out", _("Opted out")
+        NO_EMAIL = "no_email", _("No deliverable email address")
+        ANSWERED = "answered", _("Already answered")
+        NOT_USABLE = "not_usable", _("Link revoked or expired")
+        TOO_SOON = "too_soon", _("Messaged too recently")
+        TOO_MANY = "too_many", _("Reminded often enough")
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="messages")
+    link = models.ForeignKey(PersonalLink, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=16, choices=EmailKind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    reason = models.CharField(
+        _("skipped because"), max_length=16, choices=Reason.choices, blank=True
+    )
+    error = models.TextField(_("error"), blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("time"), null=True, blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "link"], name="wagtail_personal_links_outbox_mailing_link"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mailing", "state"], name="wagtail_pl_outbox_state"),
+            models.Index(fields=["link", "state"], name="wagtail_pl_outbox_link_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_state_display()}"
+
+    # The two statements below run once per message, so they are plain SQL
+    # written once: building them through the ORM cost more than sending.
+
+    def start_attempt(self, worker: str) -> bool:
+        """Record that ``worker`` hands the message to the backend now; False if not its own."""
+        now = timezone.now()
+        changed = _execute(
+            "UPDATE {table} SET {attempted_at} = %s WHERE {id} = %s AND {state} = %s "
+            "AND {claimed_by} = %s AND {attempted_at} IS NULL",
+            [_db_time(now), self.pk, self.State.SENDING, worker],
+        )
+        if changed:
+            self.attempted_at = now
+        return bool(changed)
+
+    def finish(self, worker: str, state: str, *, error: str = "", reason: str = "") -> bool:
+        """Record the outcome of ``worker``'s attempt; False if the row is no longer its own."""
+        now = timezone.now()
+        changed = _execute(
+            "UPDATE {table} SET {state} = %s, {error} = %s, {reason} = %s, {finished_at} = %s "
+            "WHERE {id} = %s AND {state} = %s AND {claimed_by} = %s",
+            [state, error, reason, _db_time(now), self.pk, self.State.SENDING, worker],
+        )
+        if changed:
+            self.state, self.error, self.reason, self.finished_at = state, error, reason, now
+        return bool(changed)
+
+
+@functools.cache
+def _sql(template: str, vendor: str) -> str:
+    quote = connection.ops.quote_name
+    names = {field.name: quote(field.column) for field in OutboxMessage._meta.concrete_fields}
+    return template.format(table=quote(OutboxMessage._meta.db_table), **names)
+
+
+def _execute(template: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(template, connection.vendor), params)
+        return cursor.rowcount
+
+
+def _db_time(moment: datetime.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def email_facts() -> dict[str, Subquery]:
+    """Return annotations of a link queryset: its latest email's state and sending time.
+
+    A skipped message (a reminder that came too soon, say) leaves the link's
+    email status as its earlier messages left it, so skipped rows are ignored.
+    """
+    emails = OutboxMessage.objects.filter(link=OuterRef("pk")).order_by("-pk")
+    sent = emails.filter(state=OutboxMessage.State.SENT)
+    return {
+        "last_email_state": Subquery(
+            emails.exclude(state=OutboxMessage.State.SKIPPED).values("state")[:1]
+        ),
+        "last_email_at": Subquery(sent.values("finished_at")[:1]),
+    }
+
+
+def batch_email_counts() -> dict[str, Coalesce]:
+    """Return annotations of a batch queryset: links emailed, and messages that failed.
+
+    Subqueries rather than joins, so that they add to the link counts of
+    :meth:`~.batches.LinkBatchQuerySet.with_link_counts` without multiplying them.
+    """
+    rows = OutboxMessage.objects.filter(link__batch=OuterRef("pk")).order_by()
+
+    def count(state: str, expression: Count) -> Coalesce:
+        counted = rows.filter(state=state).values("link__batch").annotate(n=expression)
+        return Coalesce(Subquery(counted.values("n")), Value(0))
+
+    return {
+        "emailed_count": count(OutboxMessage.State.SENT, Count("link", distinct=True)),
+        "email_failed_count": count(OutboxMessage.State.FAILED, Count("pk")),
+    }
