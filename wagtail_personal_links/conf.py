@@ -34,6 +34,15 @@ DEFAULTS: dict[str, Any] = {
     # The site template that the respondent's gate pages extend; it must have
     # ``title`` and ``content`` blocks, as Wagtail's project template does.
     "GATE_BASE_TEMPLATE": "base.html",
+    # Rate limits, "N/period" with period s, m, h or d; None turns a limit off.
+    # Bad tokens per client IP on the token route (429 and the "not valid" page):
+    "BAD_TOKEN_RATE": None,
+    # API requests per API token (429 with Retry-After); Formbricks allows "100/m".
+    "API_RATE": None,
+    # The cache that counts; share it between processes (Redis, Memcached, database).
+    "RATE_LIMIT_CACHE": "default",
+    # The request.META key holding the client IP set by your proxy; None: REMOTE_ADDR.
+    "CLIENT_IP_HEADER": None,
 }
 
 
@@ -76,6 +85,37 @@ def _template_name(name: str, value: Any) -> str:
     return value
 
 
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate(name: str, value: Any) -> tuple[int, int] | None:
+    """Read ``"N/period"`` as ``(requests, seconds)``; the period may be spelled out."""
+    if value is None:
+        return None
+    try:
+        count, period = value.split("/")
+        requests, seconds = int(count), _PERIODS[period.strip()[:1].lower()]
+    except (AttributeError, ValueError, KeyError):
+        requests = seconds = 0
+    if requests < 1:
+        raise ImproperlyConfigured(
+            f"{PREFIX}{name} must be a rate like '100/m' (per s, m, h or d), not {value!r}."
+        )
+    return requests, seconds
+
+
+def _optional_str(name: str, value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be a non-empty string or None.")
+    return value
+
+
+def _cache_alias(name: str, value: Any) -> str:
+    if value not in settings.CACHES:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must name one of CACHES, not {value!r}.")
+    return value
+
+
 VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
     "URL_PREFIX": _url_prefix,
@@ -84,6 +124,10 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "IMPORT_MAX_ROWS": _positive_int,
     "IMPORT_MAX_BYTES": _positive_int,
     "GATE_BASE_TEMPLATE": _template_name,
+    "BAD_TOKEN_RATE": _rate,
+    "API_RATE": _rate,
+    "RATE_LIMIT_CACHE": _cache_alias,
+    "CLIENT_IP_HEADER": _optional_str,
 }
 
 

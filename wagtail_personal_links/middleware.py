@@ -32,6 +32,7 @@ from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
 from .models import LinkStatus, PersonalLink
+from .ratelimits import bad_token_wait, count_bad_token
 
 __all__ = ["SESSION_KEY", "PersonalLinkMiddleware", "link_for_token", "personal_link_for"]
 
@@ -69,8 +70,14 @@ class PersonalLinkMiddleware:
 
     def open_link(self, request: HttpRequest, token: str) -> HttpResponse:
         """Remember the token's link and redirect to its page, or render the gate."""
+        wait = bad_token_wait(request)
+        if wait is not None:
+            response = render_gate(request, Gate.TOO_MANY_REQUESTS, referrer_policy="no-referrer")
+            response.headers["Retry-After"] = str(wait)
+            return response.render()
         link = link_for_token(token)
         if link is None:
+            count_bad_token(request)
             # Middleware responses skip the handler's template rendering: render here.
             return render_gate(request, Gate.INVALID, referrer_policy="no-referrer").render()
         page_url = link.batch.page.specific_deferred.get_url(request)
