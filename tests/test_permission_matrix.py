@@ -152,9 +152,7 @@ def visitor(request, client, django_user_model):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_every_admin_url_of_the_app_refuses_a_visitor_without_permission(
-    visitor, objects, method
-):
+def test_every_admin_url_of_the_app_refuses_a_visitor_without_permission(visitor, objects, method):
     before = snapshot()
     leaks = []
     for route, name in ROUTES:
