@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from import_export.results import InvalidRow
 from tablib import Dataset
 
-from .exports import escape_cell
+from .cells import unescape_cell
 from .models.contacts import validate_attributes
 
 __all__ = [
@@ -175,11 +175,7 @@ def cell_value(value: Any) -> str | int | float | bool | None:
         return int(value) if value.is_integer() else value
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    text = str(value).strip()
-    # Undo exactly what escape_cell() does on export, so files round-trip.
-    if text[:1] == "'" and escape_cell(text[1:]) != text[1:]:
-        text = text[1:]
-    return text or None
+    return unescape_cell(str(value).strip()) or None
 
 
 def render_value(value: Any) -> str:

@@ -18,7 +18,7 @@ from tablib import Dataset
 from wagtail.log_actions import LogFormatter, log
 from wagtail.models import ModelLogEntry
 
-from .exports import csv_lines
+from .cells import csv_lines
 from .import_columns import ContactImportError, InvalidRowsError
 from .models import Contact, Segment
 from .resources import ContactResource, RowChanges

@@ -23,8 +23,8 @@ from import_export.resources import ModelResource
 from import_export.results import Result
 from tablib import Dataset
 
+from .cells import escape_cell
 from .conf import personal_links_settings
-from .exports import escape_cell
 from .import_columns import (
     Columns,
     ContactImportError,
