@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.snippets.widgets import AdminSnippetChooser
 
 from . import generation, recipients
 from .conf import personal_links_settings
 from .models import Contact, Segment
+from .widgets import ContactChooserModal
 
 __all__ = ["ExpiryDateInput", "GenerateLinksForm"]
 
@@ -76,7 +76,7 @@ class GenerateLinksForm(forms.Form):
         label=_("Contact"),
         queryset=Contact.objects.all(),
         required=False,
-        widget=AdminSnippetChooser(Contact),
+        widget=ContactChooserModal(),
     )
     sample_size = forms.IntegerField(
         label=_("Sample size"),
