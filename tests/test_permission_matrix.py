@@ -19,8 +19,8 @@ from wagtail.admin.admin_url_finder import AdminURLFinder  # noqa: F401 (admin U
 from wagtail.log_actions import log
 
 from tests.conftest import make_editor
+from wagtail_personal_links.audit import IMPORT_CONTACTS
 from wagtail_personal_links.generation import create_batch
-from wagtail_personal_links.importing import LOG_ACTION
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink, Segment
 
 APP = "wagtail_personal_links"
@@ -93,7 +93,7 @@ def objects(survey_page):
     contact = Contact.objects.order_by("pk").first()
     segment = Segment.objects.get(name="Demo customers")
     batch = create_batch(survey_page, segment.get_contacts(), target_label=segment.name)
-    entry = log(instance=contact, action=LOG_ACTION, data={"new": 1})
+    entry = log(instance=contact, action=IMPORT_CONTACTS, data={"new": 1})
     return {
         "page_id": survey_page.pk,
         "batch_id": batch.pk,

@@ -23,8 +23,8 @@ from import_export.formats.base_formats import CSV
 
 from wagtail_personal_links import tokens
 from wagtail_personal_links.cells import FORMULA_PREFIXES
+from wagtail_personal_links.imports.resources import ContactResource
 from wagtail_personal_links.models import Contact, PersonalLinkFormSubmission
-from wagtail_personal_links.resources import ContactResource
 
 DB_EXAMPLES = settings(
     max_examples=25,

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from import_export.results import InvalidRow
 from tablib import Dataset
 
-from .cells import unescape_cell
-from .models.contacts import validate_attributes
+from ..cells import unescape_cell
+from ..models.contacts import normalize_email, validate_attributes
 
 __all__ = [
     "FIELD_ALIASES",
@@ -84,6 +84,12 @@ class Columns:
         """Return the header of the column that fills ``name``, as the file spells it."""
         header = self.fields.get(name) or self.attributes.get(name) or name
         return header.lstrip("\ufeff").strip()
+
+    def row_keys(self, row: dict[str, Any]) -> tuple[str | None, str | None]:
+        """Return the row's Custom ID and lowercased email: what it is matched by."""
+        custom_id = cell_text(row.get(self.fields.get("external_id")))
+        email = normalize_email(cell_text(row.get(self.fields.get("email"))))
+        return custom_id or None, email.lower() or None
 
     def describe(self, invalid_row: InvalidRow) -> list[str]:
         """Return a line per error: "row 17, Email: 'bob@' is not a valid email address"."""

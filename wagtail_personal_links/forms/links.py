@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.widgets import AdminDateInput
 
-from . import generation, recipients
-from .conf import personal_links_settings
-from .models import Contact, Segment
-from .widgets import ContactChooserModal
+from .. import generation, recipients
+from ..conf import personal_links_settings
+from ..models import Contact, Segment
+from ..widgets import ContactChooserModal
 
 __all__ = ["ExpiryDateInput", "GenerateLinksForm"]
 
