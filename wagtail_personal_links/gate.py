@@ -28,6 +28,7 @@ class Gate(enum.Enum):
     EXPIRED = ("expired", 410)
     ANSWERED = ("answered", 409)
     TOO_MANY_REQUESTS = ("too_many_requests", 429)
+    UNAVAILABLE = ("unavailable", 503)
 
     def __init__(self, slug: str, status_code: int) -> None:
         self.slug = slug

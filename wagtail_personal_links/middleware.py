@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
     HttpRequest,
@@ -30,6 +31,7 @@ from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
 from .models import LinkStatus, PersonalLink
+from .outage import unavailable
 from .ratelimits import bad_token_wait, count_bad_token
 from .sessions import latest_link, remember_link
 
@@ -51,7 +53,13 @@ class PersonalLinkMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.personal_link = SimpleLazyObject(lambda: latest_link(request))
-        return self.exchange(request) or self.get_response(request)
+        try:
+            response = self.exchange(request)
+        except (OperationalError, InterfaceError):
+            # The exchange runs outside any view, where no process_exception() sees it.
+            logger.exception("Database unavailable while opening a personal link")
+            return add_gate_headers(unavailable(request), referrer_policy="no-referrer")
+        return response or self.get_response(request)
 
     def exchange(self, request: HttpRequest) -> HttpResponse | None:
         """Answer a request for a token URL; return None for any other request."""
