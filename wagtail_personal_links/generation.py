@@ -214,6 +214,8 @@ def fill_batch(
             if batch.segment is None:
                 raise GenerationError(_("The batch's segment no longer exists."), code="empty")
             contact_ids = _contact_ids(batch.segment.get_contacts())
+        # A run cut short (a killed worker) leaves committed chunks: start afresh.
+        batch.links.all().delete()
         count = insert_links(batch, contact_ids, chunk_size=chunk_size)
         if count == 0:
             raise GenerationError(_("There are no contacts to generate links for."), code="empty")
