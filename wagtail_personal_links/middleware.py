@@ -30,7 +30,7 @@ from django.utils.functional import SimpleLazyObject
 from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
-from .models import LinkStatus, PersonalLink
+from .models import PersonalLink
 from .outage import unavailable
 from .ratelimits import bad_token_wait, count_bad_token
 from .sessions import latest_link, remember_link
@@ -87,7 +87,7 @@ class PersonalLinkMiddleware:
         page_url = link.batch.page.specific_deferred.get_url(request)
         if page_url is None:
             raise Http404("The survey page of this link is not on any site.")
-        if link.opened_at is None and link.get_status() is LinkStatus.USABLE:
+        if link.opened_at is None and link.get_status().is_usable:
             link.mark_opened()
         remember_link(request, link)
         # The page tells an answered, revoked or expired link's holder so, in its own frame.

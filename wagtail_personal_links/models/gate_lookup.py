@@ -15,7 +15,8 @@ from typing import Any
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .links import LinkBatch, PersonalLink
+from .batches import LinkBatch
+from .links import PersonalLink
 
 __all__ = ["load_gate_link"]
 
