@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.links_helpers import links_url
 from wagtail_personal_links.generation import fill_batch, insert_links, start_batch
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink, Segment
 
@@ -44,7 +43,7 @@ def test_a_cut_short_batch_is_not_usable(client, cut_short_batch, link_url):
 
 
 def test_the_command_fails_a_stalled_batch_and_deletes_its_links(
-    admin_client, survey_page, cut_short_batch
+    admin_client, survey_page, cut_short_batch, links_url
 ):
     out = io.StringIO()
     call_command("fail_stalled_link_batches", stdout=out)
