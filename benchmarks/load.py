@@ -132,7 +132,20 @@ def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
         log = (tmp / "server.log").read_text(errors="replace")
         print(f'"database is locked" in the server log: {log.count("database is locked")}')
         print(f"server errors (500) logged: {log.count('Internal Server Error')}")
+        for where in sorted(lock_sites(log)):
+            print(f"  locked at: {where}")
     check_database(ids, json.loads((tmp / "answered.json").read_text()))
+
+
+def lock_sites(log: str) -> set[str]:
+    """Return the last project frame of each traceback that ended in "database is locked"."""
+    sites, frame = set(), ""
+    for line in log.splitlines():
+        if 'File "' in line and "site-packages" not in line:
+            frame = line.strip()
+        elif "database is locked" in line and frame:
+            sites.add(frame)
+    return sites
 
 
 def respondent_links(count: int) -> tuple[list[str], dict[str, str]]:
