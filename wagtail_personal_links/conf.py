@@ -41,6 +41,15 @@ DEFAULTS: dict[str, Any] = {
     # Reminders skip links messaged fewer days ago, or reminded this many times.
     "REMINDER_MIN_DAYS": 3,
     "REMINDER_MAX": 2,
+    # Rate limits, "N/period" with period s, m, h or d; None turns a limit off.
+    # Bad tokens per client IP on the token route (429 and the "not valid" page):
+    "BAD_TOKEN_RATE": None,
+    # API requests per API token (429 with Retry-After); Formbricks allows "100/m".
+    "API_RATE": None,
+    # The cache that counts; share it between processes (Redis, Memcached, database).
+    "RATE_LIMIT_CACHE": "default",
+    # The request.META key holding the client IP set by your proxy; None: REMOTE_ADDR.
+    "CLIENT_IP_HEADER": None,
 }
 
 
@@ -93,6 +102,37 @@ def _template_name(name: str, value: Any) -> str:
     return value
 
 
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate(name: str, value: Any) -> tuple[int, int] | None:
+    """Read ``"N/period"`` as ``(requests, seconds)``; the period may be spelled out."""
+    if value is None:
+        return None
+    try:
+        count, period = value.split("/")
+        requests, seconds = int(count), _PERIODS[period.strip()[:1].lower()]
+    except (AttributeError, ValueError, KeyError):
+        requests = seconds = 0
+    if requests < 1:
+        raise ImproperlyConfigured(
+            f"{PREFIX}{name} must be a rate like '100/m' (per s, m, h or d), not {value!r}."
+        )
+    return requests, seconds
+
+
+def _optional_str(name: str, value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be a non-empty string or None.")
+    return value
+
+
+def _cache_alias(name: str, value: Any) -> str:
+    if value not in settings.CACHES:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must name one of CACHES, not {value!r}.")
+    return value
+
+
 VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
     "URL_PREFIX": _url_prefix,
@@ -105,6 +145,10 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "EMAIL_CLAIM_TIMEOUT": _positive_int,
     "REMINDER_MIN_DAYS": _positive_int,
     "REMINDER_MAX": _positive_int,
+    "BAD_TOKEN_RATE": _rate,
+    "API_RATE": _rate,
+    "RATE_LIMIT_CACHE": _cache_alias,
+    "CLIENT_IP_HEADER": _optional_str,
 }
 
 

@@ -27,6 +27,8 @@ class Gate(enum.Enum):
     REVOKED = ("revoked", 403)
     EXPIRED = ("expired", 410)
     ANSWERED = ("answered", 409)
+    TOO_MANY_REQUESTS = ("too_many_requests", 429)
+    UNAVAILABLE = ("unavailable", 503)
 
     def __init__(self, slug: str, status_code: int) -> None:
         self.slug = slug

@@ -135,6 +135,8 @@ def fill_batch(
             if batch.segment is None:
                 raise GenerationError(_("The batch's segment no longer exists."), code="empty")
             contact_ids = _contact_ids(batch.segment.get_contacts())
+        # A run cut short (a killed worker) leaves committed chunks: start afresh.
+        batch.links.all().delete()
         count = _insert_some(batch, contact_ids, chunk_size)
     except Exception as exc:
         batch.links.all().delete()

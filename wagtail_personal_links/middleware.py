@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
     HttpRequest,
@@ -30,6 +31,8 @@ from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
 from .models import PersonalLink
+from .outage import unavailable
+from .ratelimits import bad_token_wait, count_bad_token
 from .sessions import latest_link, remember_link
 
 __all__ = ["PersonalLinkMiddleware", "link_for_token"]
@@ -50,7 +53,13 @@ class PersonalLinkMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.personal_link = SimpleLazyObject(lambda: latest_link(request))
-        return self.exchange(request) or self.get_response(request)
+        try:
+            response = self.exchange(request)
+        except (OperationalError, InterfaceError):
+            # The exchange runs outside any view, where no process_exception() sees it.
+            logger.exception("Database unavailable while opening a personal link")
+            return add_gate_headers(unavailable(request), referrer_policy="no-referrer")
+        return response or self.get_response(request)
 
     def exchange(self, request: HttpRequest) -> HttpResponse | None:
         """Answer a request for a token URL; return None for any other request."""
@@ -65,8 +74,14 @@ class PersonalLinkMiddleware:
 
     def open_link(self, request: HttpRequest, token: str) -> HttpResponse:
         """Remember the token's link and redirect to its page, or render the gate."""
+        wait = bad_token_wait(request)
+        if wait is not None:
+            response = render_gate(request, Gate.TOO_MANY_REQUESTS, referrer_policy="no-referrer")
+            response.headers["Retry-After"] = str(wait)
+            return response.render()
         link = link_for_token(token)
         if link is None:
+            count_bad_token(request)
             # Middleware responses skip the handler's template rendering: render here.
             return render_gate(request, Gate.INVALID, referrer_policy="no-referrer").render()
         page_url = link.batch.page.specific_deferred.get_url(request)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
+from wagtail.search import index
 
 from .gate import Gate, add_gate_headers, render_gate
 from .models import PersonalLink, PersonalLinkFormSubmission
@@ -48,6 +49,12 @@ class PersonalLinksFormMixin(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        if self.personal_links_invitation_only:
+            # Saving only adds to the index; a page that just became invitation-only leaves it.
+            index.remove_object(self)
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
@@ -74,6 +81,17 @@ class PersonalLinksFormMixin(models.Model):
         if link.batch.page_id != self.pk:
             return Gate.INVALID
         return Gate.for_link(link)
+
+    @classmethod
+    def get_indexed_objects(cls) -> models.QuerySet:
+        """Keep invitation-only pages out of the search index, so no search lists them."""
+        return super().get_indexed_objects().filter(personal_links_invitation_only=False)
+
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        """Leave invitation-only pages out of the sitemap."""
+        if self.personal_links_invitation_only:
+            return []
+        return super().get_sitemap_urls(request)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import PersonalLink
+from .models.gate_lookup import load_gate_link
 
 __all__ = ["SESSION_KEY", "latest_link", "personal_link_for", "remember_link"]
 
@@ -38,7 +38,7 @@ def personal_link_for(request: HttpRequest, page: Any) -> PersonalLink | None:
     link_id = _session_links(request).get(str(page.pk))
     if link_id is None:
         return None
-    return _first(PersonalLink.objects.for_gate(page.pk).filter(pk=link_id))
+    return load_gate_link(link_id, page.pk)
 
 
 def latest_link(request: HttpRequest) -> PersonalLink | None:
@@ -46,7 +46,7 @@ def latest_link(request: HttpRequest) -> PersonalLink | None:
     link_ids = list(_session_links(request).values())
     if not link_ids:
         return None
-    return _first(PersonalLink.objects.for_gate().filter(pk=link_ids[-1]))
+    return load_gate_link(link_ids[-1])
 
 
 def _session_links(request: HttpRequest) -> dict[str, int]:
@@ -54,8 +54,3 @@ def _session_links(request: HttpRequest) -> dict[str, int]:
     if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
         return {}
     return request.session.get(SESSION_KEY, {})
-
-
-def _first(links: QuerySet[PersonalLink]) -> PersonalLink | None:
-    # Not .first(): ordering by pk costs time on every gated view and buys nothing here.
-    return next(iter(links[:1]), None)

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.telepath import JSContext
 from wagtail.snippets.widgets import AdminSnippetChooser
@@ -75,6 +76,14 @@ class ContactChooserModal(AdminSnippetChooser):
     def get_chooser_modal_url(self) -> str:
         url = super().get_chooser_modal_url()
         return f"{url}?{urlencode(self.query)}" if self.query else url
+
+    def get_instance(self, value: Any) -> Contact | None:
+        """Return the chosen contact, or None when the submitted id is not an id at all."""
+        try:
+            return super().get_instance(value)
+        except (ValueError, ValidationError):
+            # The form already says the choice is invalid; re-rendering must not fail.
+            return None
 
 
 class ContactsChooser(forms.Widget):

@@ -10,12 +10,12 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .. import recipients
 from ..conf import personal_links_settings
 from ..models import Contact, Segment
 from ..models.rules import GenerationError, expiry_from_date, utc_today
+from ..widgets import ContactChooserModal
 
 __all__ = ["ExpiryDateInput", "GenerateLinksForm"]
 
@@ -72,7 +72,7 @@ class GenerateLinksForm(forms.Form):
         label=_("Contact"),
         queryset=Contact.objects.all(),
         required=False,
-        widget=AdminSnippetChooser(Contact),
+        widget=ContactChooserModal(),
     )
     sample_size = forms.IntegerField(
         label=_("Sample size"),
