@@ -78,6 +78,8 @@ def user_can_edit_segments(user: Any) -> bool:
     """Return whether ``user`` may add or change segments, and so try out rules."""
     segments = policy_registry.get_by_type(Segment)
     return segments.user_has_any_permission(user, ["add", "change"])
+
+
 def user_can_email_links(user: Any, page: Page) -> bool:
     """Return whether ``user`` may email the personal links of ``page``.
 

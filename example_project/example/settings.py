@@ -22,7 +22,6 @@ INSTALLED_APPS = [
     "home",
     "wagtail_personal_links",
     "import_export",
-    "wagtail.api.v3",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
