@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -135,6 +135,10 @@ def fill_batch(
             if batch.segment is None:
                 raise GenerationError(_("The batch's segment no longer exists."), code="empty")
             contact_ids = _contact_ids(batch.segment.get_contacts())
+        if connection.vendor == "sqlite":
+            # An open read cursor pins SQLite to an old snapshot, and writing from
+            # it fails at once with "database is locked" once others have written.
+            contact_ids = list(contact_ids)
         # A run cut short (a killed worker) leaves committed chunks: start afresh.
         batch.links.all().delete()
         count = _insert_some(batch, contact_ids, chunk_size)
