@@ -37,8 +37,11 @@ def test_editor_builds_rules_sees_the_count_saves_and_generates_links(
     links_url,
 ):
     get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
-    ContactAttributeKey.objects.create(key="plan", label="Plan", data_type="text")
-    ContactAttributeKey.objects.create(key="country", label="Country", data_type="text")
+    # The demo site registers its keys already; give them labels.
+    for key in ("plan", "country"):
+        ContactAttributeKey.objects.update_or_create(
+            key=key, defaults={"label": key.capitalize(), "data_type": "text"}
+        )
     for index, (plan, country) in enumerate([("pro", "DE"), ("Pro", "AT"), ("pro", "FR"),
                                              ("basic", "DE")]):  # fmt: skip
         Contact.objects.create(
