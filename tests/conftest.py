@@ -120,7 +120,7 @@ def link_url():
     from wagtail_personal_links.conf import personal_links_settings
 
     def link_url(link) -> str:
-        token = tokens.sign(link.public_id, link.expires_at)
+        token = tokens.sign(link.public_id, link.expires_at, link.code_hash)
         return f"/{personal_links_settings.URL_PREFIX}/{token}"
 
     return link_url

@@ -94,9 +94,14 @@ def site_root_url(page: Page) -> str:
     return root.rstrip("/")
 
 
-def link_url(root_url: str, public_id: str, expires_at: datetime.datetime | None) -> str:
-    """Return the personal link URL for a link's public id."""
-    return f"{link_url_prefix(root_url)}{tokens.sign(public_id, expires_at)}"
+def link_url(
+    root_url: str,
+    public_id: str,
+    expires_at: datetime.datetime | None,
+    code_hash: str | None = None,
+) -> str:
+    """Return the personal link URL for a link's public id (and stored code hash)."""
+    return f"{link_url_prefix(root_url)}{tokens.sign(public_id, expires_at, code_hash)}"
 
 
 def link_url_prefix(root_url: str) -> str:
@@ -149,13 +154,14 @@ def link_rows(
     # Links normally carry their batch's expiry; then reading it from the batch
     # spares a datetime conversion per row.
     own_expiry = _links_with_own_expiry(batch).exists()
-    fields = ("public_id", *CONTACT_FIELDS, *(("expires_at",) if own_expiry else ()))
+    fields = ("public_id", "code_hash", *CONTACT_FIELDS)
+    fields += ("expires_at",) if own_expiry else ()
     fields += STATE_FIELDS if with_status else ()
     now = timezone.now()
-    for public_id, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
+    for public_id, code_hash, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
         contact, state = values[:5], values[5:]
         expires_at = state.pop(0) if own_expiry else batch.expires_at
-        row = [*contact, prefix + sign(public_id, expires_at), _iso(expires_at)]
+        row = [*contact, prefix + sign(public_id, expires_at, code_hash), _iso(expires_at)]
         if with_status:
             opened_at, submitted_at, revoked_at = state
             row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from . import tokens
 from .conf import personal_links_settings
 from .models import Contact, LinkBatch, PersonalLink
 from .models.links import new_public_ids
@@ -183,27 +184,30 @@ def insert_links(
     head = f"INSERT INTO {quote(opts.db_table)} ({columns})"
     expires_at = connection.ops.adapt_datetimefield_value(batch.expires_at)
     ids = iter(contact_ids)
+    code_hash = tokens.code_hasher()
     count = 0
     with connection.cursor() as cursor:
         while chunk := list(islice(ids, chunk_size)):
             public_ids = new_public_ids(len(chunk))
+            hashes = [code_hash(public_id) for public_id in public_ids]
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     cursor.execute(
-                        f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s",
-                        [public_ids, batch.pk, chunk, expires_at],
+                        f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s,"
+                        " unnest(%s::varchar[])",
+                        [public_ids, batch.pk, chunk, expires_at, hashes],
                     )
                 else:
-                    rows = zip(public_ids, chunk, strict=True)
+                    rows = zip(public_ids, chunk, hashes, strict=True)
                     cursor.executemany(
-                        f"{head} VALUES (%s, %s, %s, %s)",
-                        [(public_id, batch.pk, pk, expires_at) for public_id, pk in rows],
+                        f"{head} VALUES (%s, %s, %s, %s, %s)",
+                        [(public_id, batch.pk, pk, expires_at, h) for public_id, pk, h in rows],
                     )
             count += len(chunk)
     return count
 
 
-_INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
+_INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at", "code_hash")
 
 
 def fill_batch(

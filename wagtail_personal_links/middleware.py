@@ -95,17 +95,20 @@ def token_in_path(path: str) -> str | None:
 def link_for_token(token: str) -> PersonalLink | None:
     """Return the link a token names, or None if the token is bad or names no link.
 
-    A well-signed token whose expiry differs from its link's (including a
-    token without ``exp`` for a link that expires) is refused.
+    A JWT names the link's public id; a well-signed JWT whose expiry differs
+    from its link's (including one without ``exp`` for a link that expires)
+    is refused. A short code finds the link by the hash stored for it.
     """
     verified = tokens.verify(token)
+    links = PersonalLink.objects.select_related("batch__page")
+    if verified.code_hashes:
+        link = links.filter(code_hash__in=verified.code_hashes).first()
+        if link is None:
+            logger.debug("No personal link has this short code")
+        return link
     if verified.public_id is None:
         return None
-    link = (
-        PersonalLink.objects.select_related("batch__page")
-        .filter(public_id=verified.public_id)
-        .first()
-    )
+    link = links.filter(public_id=verified.public_id).first()
     if link is None:
         logger.debug("No personal link has the public id %s", verified.public_id)
         return None

@@ -6,6 +6,7 @@ import base64
 import datetime
 import os
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import tokens
 from .contacts import Contact
 from .segments import Segment
 
@@ -171,6 +173,12 @@ class PersonalLink(models.Model):
     public_id = models.CharField(
         _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
     )
+    #: A keyed hash of the link's short code, by which a short link finds it;
+    #: the code itself is never stored (see ``tokens.code_hasher``). NULL, not
+    #: "", before it is set: unique constraints ignore NULLs.
+    code_hash = models.CharField(  # noqa: DJ001
+        _("short code hash"), max_length=64, unique=True, null=True, editable=False
+    )
     batch = models.ForeignKey(
         LinkBatch,
         on_delete=models.CASCADE,
@@ -205,6 +213,11 @@ class PersonalLink(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.code_hash is None:
+            self.code_hash = tokens.code_hasher()(self.public_id)
+        super().save(*args, **kwargs)
 
     def is_expired(self, now: datetime.datetime | None = None) -> bool:
         """Say whether the link has expired: it is valid until ``expires_at``, exclusive."""
