@@ -143,10 +143,14 @@ def link_rows(
     with_status: bool = False,
     non_responders_only: bool = False,
     root_url: str | None = None,
+    token_format: str | None = None,
 ) -> Iterator[list[Any]]:
-    """Yield the header and one row per link of ``batch``, in the order links were made."""
+    """Yield the header and one row per link of ``batch``, in the order links were made.
+
+    URLs are in ``token_format``, by default ``PERSONAL_LINKS_TOKEN_FORMAT``.
+    """
     prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
-    sign = tokens.signer()
+    sign = tokens.signer(token_format)
     yield [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
     if non_responders_only:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import link_batches, links
+from .views import link_batches, link_qr, links
 
 app_name = "wagtail_personal_links_links"
 
@@ -27,6 +27,16 @@ urlpatterns = [
         "<int:page_id>/batches/<int:batch_id>/revoke/",
         link_batches.RevokeBatchView.as_view(),
         name="revoke",
+    ),
+    path(
+        "<int:page_id>/batches/<int:batch_id>/qr-codes.zip",
+        link_qr.QRCodesZipView.as_view(),
+        name="qr_zip",
+    ),
+    path(
+        "<int:page_id>/batches/<int:batch_id>/qr-codes/",
+        link_qr.QRCodeSheetView.as_view(),
+        name="qr_sheet",
     ),
     path(
         "<int:page_id>/batches/<int:batch_id>/status/",

@@ -111,7 +111,19 @@ class ActionsColumn(ButtonsColumnMixin, Column):
                 batch_url("download_non_responders", instance),
                 icon_name="download",
                 priority=10,
-            )
+            ),
+            Button(
+                _("QR codes (ZIP of SVGs)"),
+                batch_url("qr_zip", instance),
+                icon_name="download",
+                priority=12,
+            ),
+            Button(
+                _("QR codes (printable sheet)"),
+                batch_url("qr_sheet", instance),
+                icon_name="doc-full",
+                priority=14,
+            ),
         ]
         if instance.revoked_at is None:
             revoke_url = batch_url("revoke", instance)
