@@ -46,8 +46,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from home.models import SurveyPage  # noqa: E402
 from wagtail_personal_links import tokens  # noqa: E402
 from wagtail_personal_links.conf import personal_links_settings  # noqa: E402
-from wagtail_personal_links.middleware import personal_link_for  # noqa: E402
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink  # noqa: E402
+from wagtail_personal_links.sessions import personal_link_for  # noqa: E402
 
 MIDDLEWARE = "wagtail_personal_links.middleware.PersonalLinkMiddleware"
 SURVEY = "/customer-survey/"

@@ -39,7 +39,7 @@ def contacts_csv(rows: int, city_suffix: str = "") -> bytes:
 
 
 def resource_class(defaults: bool) -> type:
-    from wagtail_personal_links.import_fields import ContactInstanceLoader
+    from wagtail_personal_links.imports.fields import ContactInstanceLoader
     from wagtail_personal_links.resources import ContactResource
 
     if not defaults:
@@ -58,7 +58,7 @@ def resource_class(defaults: bool) -> type:
 
 
 def timed_import(resource_class: type, data: bytes, **kwargs: object) -> tuple[float, dict]:
-    from wagtail_personal_links.import_files import read_dataset
+    from wagtail_personal_links.imports.files import read_dataset
 
     started = time.perf_counter()
     result = resource_class().import_data(read_dataset(data, "contacts.csv"), **kwargs)
@@ -69,8 +69,8 @@ def timed_import(resource_class: type, data: bytes, **kwargs: object) -> tuple[f
 
 def timed_preview(resource_class: type, data: bytes) -> tuple[float, int]:
     """Time what the admin's upload step does: read the file, dry-run, report."""
-    from wagtail_personal_links.import_files import read_dataset
-    from wagtail_personal_links.importing import PREVIEW_ROWS, ImportReport
+    from wagtail_personal_links.imports.files import read_dataset
+    from wagtail_personal_links.imports.service import PREVIEW_ROWS, ImportReport
 
     started = time.perf_counter()
     dataset = read_dataset(data, "contacts.csv")

@@ -55,7 +55,7 @@ def test_import_command_reads_semicolons_with_our_csv_format(tmp_path):
     path = tmp_path / "contacts.csv"
     path.write_bytes("\ufeffEmail;City\nzoe@example.com;Zürich\n".encode())
 
-    run_import(path, "--format", "wagtail_personal_links.import_files.CSV")
+    run_import(path, "--format", "wagtail_personal_links.resources.CSV")
 
     assert Contact.objects.get().attributes == {"city": "Zürich"}
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from tests.conftest import make_editor
-from wagtail_personal_links.import_files import UploadStorage
-from wagtail_personal_links.import_forms import ImportStateForm
-from wagtail_personal_links.importing import LOG_ACTION
+from wagtail_personal_links.audit import IMPORT_CONTACTS
+from wagtail_personal_links.forms.imports import ImportStateForm
+from wagtail_personal_links.imports.storage import UploadStorage
 from wagtail_personal_links.models import Contact, Segment
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_upload_preview_confirm_and_summary(admin_client, superuser, contact, up
 
     confirmed = admin_client.post(CONFIRM_URL, state_of(preview))
 
-    entry = ModelLogEntry.objects.get(action=LOG_ACTION)
+    entry = ModelLogEntry.objects.get(action=IMPORT_CONTACTS)
     assert confirmed.status_code == 302
     assert confirmed.url == reverse("wagtail_personal_links_import:summary", args=[entry.pk])
     contact.refresh_from_db()
@@ -105,7 +105,7 @@ def test_import_into_a_new_segment_adds_every_row_even_the_skipped(admin_client,
     assert contact.first_name == Contact.objects.get(pk=contact.pk).first_name  # skipped
     segment_url = reverse("wagtailsnippets_wagtail_personal_links_segment:edit", args=[segment.pk])
     assert f'<a href="{segment_url}">Spring fair</a>' in summary.text
-    entry = ModelLogEntry.objects.get(action=LOG_ACTION)
+    entry = ModelLogEntry.objects.get(action=IMPORT_CONTACTS)
     assert (entry.content_type.model, entry.object_id) == ("segment", str(segment.pk))
 
 
@@ -254,7 +254,7 @@ def test_a_confirm_posted_despite_errors_changes_nothing(admin_client, contact):
     assert response.status_code == 200
     assert response.context["report"].invalid == 3
     assert all_contacts() == before
-    assert not ModelLogEntry.objects.filter(action=LOG_ACTION).exists()
+    assert not ModelLogEntry.objects.filter(action=IMPORT_CONTACTS).exists()
 
 
 def test_a_conflict_that_arises_after_the_preview_rolls_the_whole_import_back(

@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from wagtail_personal_links import tokens
-from wagtail_personal_links.middleware import SESSION_KEY, PersonalLinkMiddleware
+from wagtail_personal_links.middleware import PersonalLinkMiddleware
+from wagtail_personal_links.sessions import SESSION_KEY
 
 UTC = datetime.UTC
 

@@ -1,24 +1,38 @@
-"""Wagtail log actions for personal links: generate, download and revoke, with counts.
+"""Every Wagtail log action of the plugin, with the formatter that words it.
 
-They are logged against the survey page, so they appear in the page's history
-and in Reports > Site history.
+Link actions (generate, download, revoke) are logged against the survey page,
+so they appear in the page's history and in Reports > Site history; contact
+imports against the segment they filled (or the user); membership changes
+against the segment.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from wagtail.log_actions import LogActionRegistry, LogFormatter, log
 
 from .models import LinkBatch
 
-__all__ = ["DOWNLOAD", "GENERATE", "REVOKE", "log_batch_action", "register_log_actions"]
+__all__ = [
+    "DOWNLOAD",
+    "GENERATE",
+    "IMPORT_CONTACTS",
+    "MEMBERS_ADDED",
+    "MEMBERS_REMOVED",
+    "REVOKE",
+    "log_batch_action",
+    "register_log_actions",
+]
 
 GENERATE = "wagtail_personal_links.generate"
 DOWNLOAD = "wagtail_personal_links.download"
 REVOKE = "wagtail_personal_links.revoke"
+IMPORT_CONTACTS = "wagtail_personal_links.import_contacts"
+MEMBERS_ADDED = "wagtail_personal_links.segment.add_contacts"
+MEMBERS_REMOVED = "wagtail_personal_links.segment.remove_contacts"
 
 
 def log_batch_action(action: str, batch: LinkBatch, user: Any, count: int, **data: Any) -> None:
@@ -81,8 +95,52 @@ class RevokeFormatter(BatchLogFormatter):
         )
 
 
+class ContactImportFormatter(LogFormatter):
+    """Show a contact import with its counts."""
+
+    label = _("Import contacts")
+
+    def format_message(self, log_entry: Any) -> str:
+        message = gettext(
+            "Imported contacts from “%(file)s”: %(new)d new, %(updated)d updated, "
+            "%(skipped)d skipped"
+        )
+        return message % log_entry.data
+
+
+class MembersAddedFormatter(LogFormatter):
+    """The segment history line for contacts added by the bulk action."""
+
+    label = _("Add contacts to segment")
+
+    def format_message(self, log_entry: Any) -> str:
+        count = log_entry.data.get("count", 0)
+        message = ngettext("Added %(count)s contact", "Added %(count)s contacts", count)
+        return message % {"count": count}
+
+
+class MembersRemovedFormatter(LogFormatter):
+    """The segment history line for contacts removed by the bulk action."""
+
+    label = _("Remove contacts from segment")
+
+    def format_message(self, log_entry: Any) -> str:
+        count = log_entry.data.get("count", 0)
+        message = ngettext("Removed %(count)s contact", "Removed %(count)s contacts", count)
+        return message % {"count": count}
+
+
+FORMATTERS: dict[str, type[LogFormatter]] = {
+    GENERATE: GenerateFormatter,
+    DOWNLOAD: DownloadFormatter,
+    REVOKE: RevokeFormatter,
+    IMPORT_CONTACTS: ContactImportFormatter,
+    MEMBERS_ADDED: MembersAddedFormatter,
+    MEMBERS_REMOVED: MembersRemovedFormatter,
+}
+
+
 def register_log_actions(actions: LogActionRegistry) -> None:
-    """Register the log actions, for the ``register_log_actions`` hook."""
-    actions.register_action(GENERATE)(GenerateFormatter)
-    actions.register_action(DOWNLOAD)(DownloadFormatter)
-    actions.register_action(REVOKE)(RevokeFormatter)
+    """Register every log action, for the ``register_log_actions`` hook."""
+    for action, formatter in FORMATTERS.items():
+        actions.register_action(action)(formatter)

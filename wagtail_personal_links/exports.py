@@ -7,9 +7,8 @@ batch repeats the same URLs.
 
 from __future__ import annotations
 
-import csv
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from . import tokens
+from .cells import csv_lines, escape_cell
 from .conf import personal_links_settings
 from .models import LinkBatch
 
@@ -45,8 +45,6 @@ LINK_COLUMNS = (
     "Expires At",
 )
 STATUS_COLUMN = "Status"
-FORMULA_PREFIXES = frozenset("=+-@\t\r")
-_SUSPECT = FORMULA_PREFIXES | {"'"}
 CHUNK_SIZE = 2_000
 
 
@@ -58,33 +56,6 @@ class LinkStatus:
     FINISHED = _("Finished")
     EXPIRED = _("Expired")
     REVOKED = _("Revoked")
-
-
-def escape_cell(value: Any) -> str:
-    """Return ``value`` as text that spreadsheet programs will not run as a formula."""
-    text = "" if value is None else str(value)
-    # Apostrophes already in front of a formula are escaped too, so that an
-    # import that strips one apostrophe gives back exactly the stored text.
-    return "'" + text if text.lstrip("'")[:1] in FORMULA_PREFIXES else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield each row as one RFC 4180 CSV line, every cell escaped against formulas."""
-    writer = csv.writer(_Echo())
-    for row in rows:
-        # Only text can hold a formula; numbers and None are written as they are,
-        # and text is looked at closely only when its first character could start one.
-        yield writer.writerow(
-            [
-                escape_cell(cell) if isinstance(cell, str) and cell[:1] in _SUSPECT else cell
-                for cell in row
-            ]
-        )
 
 
 def site_root_url(page: Page) -> str:

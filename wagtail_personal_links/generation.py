@@ -24,7 +24,7 @@ from . import tokens
 from .conf import personal_links_settings
 from .models import Contact, LinkBatch, PersonalLink
 from .models.links import new_public_ids
-from .pages import PersonalLinksFormMixin
+from .pages import page_takes_links
 
 __all__ = [
     "MAX_EXPIRATION_DAYS",
@@ -35,7 +35,6 @@ __all__ = [
     "expiry_from_days",
     "fill_batch",
     "insert_links",
-    "page_takes_links",
     "sample_contact_ids",
     "sample_contacts",
     "start_batch",
@@ -90,12 +89,6 @@ def default_expiry(*, now: datetime.datetime | None = None) -> datetime.datetime
     """Return the expiry that ``PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS`` gives, or ``None``."""
     days = personal_links_settings.DEFAULT_EXPIRY_DAYS
     return None if days is None else expiry_from_days(days, now=now)
-
-
-def page_takes_links(page: Page) -> bool:
-    """Return whether personal links can be made for ``page`` (a survey page)."""
-    model = page.specific_class
-    return model is not None and issubclass(model, PersonalLinksFormMixin)
 
 
 def sample_contact_ids(contacts: QuerySet[Contact], size: int) -> list[int]:

@@ -17,8 +17,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,13 +30,11 @@ from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
 from .models import LinkStatus, PersonalLink
+from .sessions import latest_link, remember_link
 
-__all__ = ["SESSION_KEY", "PersonalLinkMiddleware", "link_for_token", "personal_link_for"]
+__all__ = ["PersonalLinkMiddleware", "link_for_token"]
 
 logger = logging.getLogger("wagtail_personal_links")
-
-#: Session key of the ``{page id: link id}`` mapping, most recent link last.
-SESSION_KEY = "wagtail_personal_links"
 
 
 class PersonalLinkMiddleware:
@@ -46,14 +42,14 @@ class PersonalLinkMiddleware:
 
     Place it after ``SessionMiddleware``. ``request.personal_link`` is the link
     the visitor most recently came through, or a falsy value; survey pages
-    use :func:`personal_link_for` to get the link for themselves.
+    use :func:`~wagtail_personal_links.sessions.personal_link_for` to get the link for themselves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.personal_link = SimpleLazyObject(lambda: _latest_link(request))
+        request.personal_link = SimpleLazyObject(lambda: latest_link(request))
         return self.exchange(request) or self.get_response(request)
 
     def exchange(self, request: HttpRequest) -> HttpResponse | None:
@@ -116,45 +112,6 @@ def link_for_token(token: str) -> PersonalLink | None:
         logger.debug("Token expiry does not match personal link %s", link.public_id)
         return None
     return link
-
-
-def remember_link(request: HttpRequest, link: PersonalLink) -> None:
-    """Keep the link in the session as this visitor's link for its page."""
-    links = dict(request.session.get(SESSION_KEY, {}))
-    page_key = str(link.batch.page_id)
-    links.pop(page_key, None)  # re-insert so that the latest link comes last
-    links[page_key] = link.pk
-    request.session[SESSION_KEY] = links
-    if request.session.session_key:
-        # A new key for a new identity, as on login: a planted session id learns nothing.
-        request.session.cycle_key()
-
-
-def personal_link_for(request: HttpRequest, page: Any) -> PersonalLink | None:
-    """Return the visitor's link for ``page``, loaded for the gate, or None."""
-    link_id = _session_links(request).get(str(page.pk))
-    if link_id is None:
-        return None
-    return _first(PersonalLink.objects.for_gate(page.pk).filter(pk=link_id))
-
-
-def _latest_link(request: HttpRequest) -> PersonalLink | None:
-    link_ids = list(_session_links(request).values())
-    if not link_ids:
-        return None
-    return _first(PersonalLink.objects.for_gate().filter(pk=link_ids[-1]))
-
-
-def _session_links(request: HttpRequest) -> dict[str, int]:
-    # Without a session cookie there is nothing to read: do not load the session.
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
-        return {}
-    return request.session.get(SESSION_KEY, {})
-
-
-def _first(links: QuerySet[PersonalLink]) -> PersonalLink | None:
-    # Not .first(): ordering by pk costs time on every gated view and buys nothing here.
-    return next(iter(links[:1]), None)
 
 
 def _seconds(moment: Any) -> int | None:

@@ -12,11 +12,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from .gate import Gate, add_gate_headers, render_gate
-from .middleware import personal_link_for
 from .models import PersonalLink, PersonalLinkFormSubmission
 from .models.submissions import CONTACT_DATA_FIELDS
+from .sessions import personal_link_for
 
-__all__ = ["AlreadyAnswered", "PersonalLinksFormMixin"]
+__all__ = ["AlreadyAnswered", "PersonalLinksFormMixin", "page_takes_links"]
 
 
 class AlreadyAnswered(Exception):
@@ -113,3 +113,9 @@ class PersonalLinksFormMixin(models.Model):
     def send_mail(self, form: Any) -> None:
         """Send ``AbstractEmailForm``'s notification once the answer is stored, not before."""
         transaction.on_commit(functools.partial(super().send_mail, form))
+
+
+def page_takes_links(page: Page) -> bool:
+    """Return whether personal links can be made for ``page``: a page with this mixin."""
+    model = page.specific_class
+    return model is not None and issubclass(model, PersonalLinksFormMixin)

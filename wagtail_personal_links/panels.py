@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
+from .admin_urls import links_url
 from .models import LinkBatch, PersonalLink
 from .permissions import user_can_manage_links
 
@@ -52,7 +52,5 @@ class PersonalLinksPanel(Panel):
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
             context.update(self.counts)
-            context["links_url"] = reverse(
-                "wagtail_personal_links_links:index", args=[self.instance.pk]
-            )
+            context["links_url"] = links_url("index", self.instance.pk)
             return context

@@ -9,8 +9,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import ContactForm, SegmentForm
+from .forms.contacts import ContactForm, SegmentForm
 from .models import Contact, Segment
+from .permissions import VIEW_CONTACTS
 from .views.choosers import ContactChooserViewSet, PermissionCheckedChooserViewSet
 from .views.contacts import (
     SEARCH_FIELDS,
@@ -21,9 +22,6 @@ from .views.contacts import (
 from .views.segments import MemberCountColumn, SegmentInspectView
 
 __all__ = ["ContactViewSet", "PersonalLinksViewSetGroup", "SegmentViewSet"]
-
-#: Who can see or edit members: the people allowed to see contacts.
-VIEW_CONTACTS = "wagtail_personal_links.view_contact"
 
 
 class ContactViewSet(SnippetViewSet):

@@ -11,47 +11,19 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.log_actions import LogFormatter, log
-from wagtail.permissions import policy_registry
+from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from .. import audit
 from ..forms import SegmentChoiceForm
 from ..models import Contact, Segment
+from ..permissions import user_can_change_membership
 from .contacts import ContactFilterSet, contacts_matching
-from .segments import can_list_contacts
 
 __all__ = [
     "AddToSegmentBulkAction",
-    "MembersAddedFormatter",
-    "MembersRemovedFormatter",
     "RemoveFromSegmentBulkAction",
 ]
-
-
-class MembersAddedFormatter(LogFormatter):
-    """The segment history line for contacts added by the bulk action."""
-
-    action = "wagtail_personal_links.segment.add_contacts"
-    label = _("Add contacts to segment")
-
-    def format_message(self, log_entry: Any) -> str:
-        count = log_entry.data.get("count", 0)
-        return ngettext("Added %(count)s contact", "Added %(count)s contacts", count) % {
-            "count": count
-        }
-
-
-class MembersRemovedFormatter(LogFormatter):
-    """The segment history line for contacts removed by the bulk action."""
-
-    action = "wagtail_personal_links.segment.remove_contacts"
-    label = _("Remove contacts from segment")
-
-    def format_message(self, log_entry: Any) -> str:
-        count = log_entry.data.get("count", 0)
-        return ngettext("Removed %(count)s contact", "Removed %(count)s contacts", count) % {
-            "count": count
-        }
 
 
 class SegmentMembershipBulkAction(SnippetBulkAction):
@@ -68,12 +40,7 @@ class SegmentMembershipBulkAction(SnippetBulkAction):
     submit_label = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Membership is part of the segment; seeing the contacts needs a contact permission.
-        segments = policy_registry.get_by_type(Segment)
-        if not (
-            can_list_contacts(request.user)
-            and segments.user_has_permission(request.user, "change")
-        ):
+        if not user_can_change_membership(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -134,7 +101,7 @@ class AddToSegmentBulkAction(SegmentMembershipBulkAction):
         cls, objects: QuerySet[Contact], segment: Segment, **kwargs: Any
     ) -> tuple[int, int]:
         added = segment.add_contacts(objects)
-        log(segment, MembersAddedFormatter.action, data={"count": added})
+        log(segment, audit.MEMBERS_ADDED, data={"count": added})
         return added, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
@@ -157,7 +124,7 @@ class RemoveFromSegmentBulkAction(SegmentMembershipBulkAction):
         cls, objects: QuerySet[Contact], segment: Segment, **kwargs: Any
     ) -> tuple[int, int]:
         removed = segment.remove_contacts(objects)
-        log(segment, MembersRemovedFormatter.action, data={"count": removed})
+        log(segment, audit.MEMBERS_REMOVED, data={"count": removed})
         return removed, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:

@@ -14,7 +14,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
-from ..exports import escape_cell
+from ..cells import escape_cell
 from ..models import Contact, Segment
 from ..widgets import format_attribute_value
 from .imports import ImportContactsButtonMixin

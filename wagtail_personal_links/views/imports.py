@@ -26,14 +26,16 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import ModelLogEntry
-from wagtail.permission_policies import ModelPermissionPolicy
 
-from ..import_columns import ContactImportError
-from ..import_files import read_dataset, read_upload, remove_upload, store_upload
-from ..import_forms import ContactImportForm, ImportStateForm
-from ..importing import LOG_ACTION, ImportReport, confirm_import, preview_import
+from .. import audit
+from ..admin_urls import import_url
+from ..forms.imports import ContactImportForm, ImportStateForm
+from ..imports.columns import ContactImportError
+from ..imports.resources import Duplicates
+from ..imports.service import ImportFile, ImportReport, confirm_import, preview_import
+from ..imports.storage import read_upload, remove_upload, store_upload
 from ..models import Contact, Segment
-from ..resources import Duplicates
+from ..permissions import user_can_import_contacts
 
 __all__ = [
     "CancelView",
@@ -42,17 +44,10 @@ __all__ = [
     "InvalidRowsView",
     "SummaryView",
     "UploadView",
-    "user_can_import_contacts",
 ]
 
 TEMPLATES = "wagtail_personal_links/admin/import/"
 INVALID_ROWS_SHOWN = 1_000
-
-
-def user_can_import_contacts(user: Any) -> bool:
-    """Return whether ``user`` may import contacts: it takes adding and changing them."""
-    policy = ModelPermissionPolicy(Contact)
-    return policy.user_has_permission(user, "add") and policy.user_has_permission(user, "change")
 
 
 def contacts_url() -> str:
@@ -66,7 +61,7 @@ class ImportContactsButtonMixin:
     def header_buttons(self) -> list[HeaderButton]:
         buttons = list(super().header_buttons)
         if user_can_import_contacts(self.request.user):
-            url = reverse("wagtail_personal_links_import:upload")
+            url = import_url("upload")
             buttons.append(HeaderButton(_("Import contacts"), url=url, icon_name="upload"))
         return buttons
 
@@ -118,20 +113,23 @@ class UploadView(ImportViewMixin, FormView):
 
     def form_valid(self, form: ContactImportForm) -> HttpResponse:
         data = form.cleaned_data
-        report = preview_import(data["dataset"], data["duplicates"])
+        try:
+            report = preview_import(data["file"], data["duplicates"])
+        except ContactImportError as error:
+            report = ImportReport(problems=error.messages)
         if report.problems:
             form.add_error("import_file", report.problems)
             return self.form_invalid(form)
         segment = data.get("segment")
         state = {
             "user": self.request.user.pk,
-            "file_name": data["import_file"].name,
-            "file_format": data["file_format"],
-            "encoding": data["encoding"],
+            "file_name": data["file"].name,
+            "file_format": data["file"].file_format,
+            "encoding": data["file"].encoding,
             "duplicates": data["duplicates"],
             "segment": segment.pk if segment else None,
             "new_segment": data.get("new_segment", ""),
-            "upload": store_upload(data["data"]),
+            "upload": store_upload(data["file"].data),
             "invalid_rows": (
                 store_upload(report.invalid_rows_csv.encode()) if report.invalid_rows else None
             ),
@@ -148,11 +146,16 @@ class StateMixin(ImportViewMixin):
         form = ImportStateForm(request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, form.errors["state"][0])
-            return redirect("wagtail_personal_links_import:upload")
+            return redirect(import_url("upload"))
         return self.act(form.cleaned_data["state"])
 
     def act(self, state: dict[str, Any]) -> HttpResponse:
         raise NotImplementedError
+
+    def gone(self) -> HttpResponse:
+        """Send the user back to the upload: the previewed import cannot run any more."""
+        messages.error(self.request, _("This import can no longer run. Upload the file again."))
+        return redirect(import_url("upload"))
 
     def remove_files(self, state: dict[str, Any]) -> None:
         for name in (state["upload"], state["invalid_rows"]):
@@ -167,36 +170,28 @@ class ConfirmView(StateMixin, View):
         data = read_upload(state["upload"])
         segment = Segment.objects.filter(pk=state["segment"]).first()
         if data is None or (state["segment"] and segment is None):
-            messages.error(
-                self.request, _("This import can no longer run. Upload the file again.")
-            )
-            return redirect("wagtail_personal_links_import:upload")
+            return self.gone()
+        file = ImportFile(data, state["file_name"], state["file_format"], state["encoding"])
         try:
-            dataset = read_dataset(
-                data, state["file_name"], state["file_format"], state["encoding"]
-            )
+            report, entry = confirm_import(
+                file, duplicates=state["duplicates"], segment=segment,
+                new_segment_name=state["new_segment"], user=self.request.user,
+            )  # fmt: skip
         except ContactImportError as error:
             messages.error(self.request, error.messages[0])
-            return redirect("wagtail_personal_links_import:upload")
-        report, entry = confirm_import(
-            dataset,
-            duplicates=state["duplicates"],
-            segment=segment,
-            new_segment_name=state["new_segment"],
-            user=self.request.user,
-            file_name=state["file_name"],
-        )
+            return redirect(import_url("upload"))
         if entry is None:
             messages.error(self.request, _("Nothing was imported: the file has errors now."))
             return self.render_preview(report, state)
         self.remove_files(state)
+        return self.imported(report, entry)
+
+    def imported(self, report: ImportReport, entry: ModelLogEntry) -> HttpResponse:
+        """Say how many contacts were imported and show the summary."""
         total = report.new + report.updated + report.skipped
-        messages.success(
-            self.request,
-            ngettext("Imported %(total)d contact.", "Imported %(total)d contacts.", total)
-            % {"total": total},
-        )
-        return redirect("wagtail_personal_links_import:summary", entry.pk)
+        message = ngettext("Imported %(total)d contact.", "Imported %(total)d contacts.", total)
+        messages.success(self.request, message % {"total": total})
+        return redirect(import_url("summary", entry.pk))
 
 
 class CancelView(StateMixin, View):
@@ -214,10 +209,7 @@ class InvalidRowsView(StateMixin, View):
     def act(self, state: dict[str, Any]) -> HttpResponse:
         data = read_upload(state["invalid_rows"]) if state["invalid_rows"] else None
         if data is None:
-            messages.error(
-                self.request, _("This import can no longer run. Upload the file again.")
-            )
-            return redirect("wagtail_personal_links_import:upload")
+            return self.gone()
         stem = state["file_name"].rsplit(".", 1)[0]
         return HttpResponse(
             data,
@@ -234,7 +226,9 @@ class SummaryView(ImportViewMixin, TemplateView):
     template_name = TEMPLATES + "summary.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        entry = get_object_or_404(ModelLogEntry, pk=self.kwargs["pk"], action=LOG_ACTION)
+        entry = get_object_or_404(
+            ModelLogEntry, pk=self.kwargs["pk"], action=audit.IMPORT_CONTACTS
+        )
         segment = Segment.objects.filter(pk=entry.data.get("segment")).first()
         segment_url = AdminURLFinder(self.request.user).get_edit_url(segment) if segment else None
         return super().get_context_data(

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from ..admin_urls import LINKS_NAMESPACE
 from ..permissions import user_can_manage_links
-from .link_history import URL_NAMESPACE
 
 __all__ = ["PersonalLinksMenuItem"]
 
@@ -18,7 +18,7 @@ class PersonalLinksMenuItem(PageMenuItem):
 
     label = _("Personal links")
     icon_name = "link"
-    url_name = f"{URL_NAMESPACE}:index"
+    url_name = f"{LINKS_NAMESPACE}:index"
 
     def is_shown(self, user: Any) -> bool:
         return user_can_manage_links(user, self.page)

@@ -6,18 +6,16 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn
 from wagtail.admin.widgets import Button, ButtonWithDropdown, ListingButton
 from wagtail.models import Page
 
+from ..admin_urls import links_url
 from ..models import LinkBatch
 
 __all__ = ["STATE_LABELS", "batch_history", "batch_progress", "batch_state", "history_columns"]
-
-URL_NAMESPACE = "wagtail_personal_links_links"
 
 STATE_LABELS = {
     "active": _("Active"),
@@ -63,7 +61,7 @@ def batch_progress(links: int, total: int) -> int:
 
 def batch_url(name: str, batch: LinkBatch) -> str:
     """Return the URL of one of the batch's admin views."""
-    return reverse(f"{URL_NAMESPACE}:{name}", args=[batch.page_id, batch.pk])
+    return links_url(name, batch.page_id, batch.pk)
 
 
 class CreatedColumn(Column):

@@ -23,11 +23,13 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.models import Page
 
 from .. import audit, exports, tasks
-from ..generation import GenerationError, page_takes_links
-from ..link_forms import GenerateLinksForm
+from ..admin_urls import LINKS_NAMESPACE, links_url
+from ..forms.links import GenerateLinksForm
+from ..generation import GenerationError
 from ..models import LinkBatch, Segment
+from ..pages import page_takes_links
 from ..permissions import user_can_manage_links
-from .link_history import URL_NAMESPACE, batch_history, history_columns
+from .link_history import batch_history, history_columns
 
 __all__ = ["LinksIndexView", "PageLinksMixin", "links_csv_response"]
 
@@ -75,7 +77,7 @@ class PageLinksMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_index_url(self) -> str:
-        return reverse(f"{URL_NAMESPACE}:index", args=[self.page.pk])
+        return links_url("index", self.page.pk)
 
     @property
     def breadcrumbs_items(self) -> list[dict[str, Any]]:
@@ -94,7 +96,7 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
     page_title = gettext_lazy("Personal links")
     header_icon = "link"
     paginate_by = 50
-    index_results_url_name = f"{URL_NAMESPACE}:results"
+    index_results_url_name = f"{LINKS_NAMESPACE}:results"
     verbose_name_plural = gettext_lazy("link batches")
 
     @property

@@ -6,23 +6,16 @@ from typing import Any
 
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import InspectView
 
-from ..forms import contacts_in_segment_url
-from ..models import Contact, Segment
+from ..forms.contacts import contacts_in_segment_url
+from ..models import Segment
+from ..permissions import can_list_contacts
 
 __all__ = [
     "MemberCountColumn",
     "SegmentInspectView",
-    "can_list_contacts",
 ]
-
-
-def can_list_contacts(user: Any) -> bool:
-    """Tell whether ``user`` may open the Contacts listing."""
-    policy = policy_registry.get_by_type(Contact)
-    return policy.user_has_any_permission(user, ["add", "change", "delete", "view"])
 
 
 class MemberCountColumn(Column):

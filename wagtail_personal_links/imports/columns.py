@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from import_export.results import InvalidRow
 from tablib import Dataset
 
-from .exports import escape_cell
-from .models.contacts import validate_attributes
+from ..cells import unescape_cell
+from ..models.contacts import normalize_email, validate_attributes
 
 __all__ = [
     "FIELD_ALIASES",
@@ -84,6 +84,12 @@ class Columns:
         """Return the header of the column that fills ``name``, as the file spells it."""
         header = self.fields.get(name) or self.attributes.get(name) or name
         return header.lstrip("\ufeff").strip()
+
+    def row_keys(self, row: dict[str, Any]) -> tuple[str | None, str | None]:
+        """Return the row's Custom ID and lowercased email: what it is matched by."""
+        custom_id = cell_text(row.get(self.fields.get("external_id")))
+        email = normalize_email(cell_text(row.get(self.fields.get("email"))))
+        return custom_id or None, email.lower() or None
 
     def describe(self, invalid_row: InvalidRow) -> list[str]:
         """Return a line per error: "row 17, Email: 'bob@' is not a valid email address"."""
@@ -175,11 +181,7 @@ def cell_value(value: Any) -> str | int | float | bool | None:
         return int(value) if value.is_integer() else value
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    text = str(value).strip()
-    # Undo exactly what escape_cell() does on export, so files round-trip.
-    if text[:1] == "'" and escape_cell(text[1:]) != text[1:]:
-        text = text[1:]
-    return text or None
+    return unescape_cell(str(value).strip()) or None
 
 
 def render_value(value: Any) -> str:

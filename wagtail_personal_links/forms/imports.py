@@ -12,17 +12,18 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .conf import personal_links_settings
-from .import_columns import ContactImportError
-from .import_files import ENCODING_CHOICES, FORMAT_CHOICES, UPLOAD_MAX_AGE, read_dataset
-from .models import Segment
-from .resources import Duplicates
+from ..conf import personal_links_settings
+from ..imports.files import ENCODING_CHOICES, FORMAT_CHOICES
+from ..imports.resources import Duplicates
+from ..imports.service import ImportFile
+from ..imports.storage import UPLOAD_MAX_AGE
+from ..models import Segment
 
 __all__ = ["ContactImportForm", "ImportStateForm"]
 
 
 class ContactImportForm(forms.Form):
-    """Choose a file and how to import it; cleaning reads its rows into ``dataset``."""
+    """Choose a file and how to import it; once valid, ``cleaned_data["file"]`` is the upload."""
 
     import_file = forms.FileField(
         label=_("File"),
@@ -103,16 +104,12 @@ class ContactImportForm(forms.Form):
             )
         upload = cleaned_data.get("import_file")
         if upload is not None and "encoding" in cleaned_data:
-            cleaned_data["data"] = b"".join(upload.chunks())
-            try:
-                cleaned_data["dataset"] = read_dataset(
-                    cleaned_data["data"],
-                    upload.name,
-                    cleaned_data.get("file_format", ""),
-                    cleaned_data["encoding"],
-                )
-            except ContactImportError as error:
-                self.add_error("import_file", error.messages)
+            cleaned_data["file"] = ImportFile(
+                b"".join(upload.chunks()),
+                upload.name,
+                cleaned_data.get("file_format", ""),
+                cleaned_data["encoding"],
+            )
         return cleaned_data
 
 

@@ -1,40 +1,24 @@
-"""Uploaded contact files: tell their format, read their rows, keep them between steps.
-
-Uploads wait in django-import-export's temporary storage between the preview
-and the confirmation (``IMPORT_EXPORT_TMP_STORAGE_CLASS`` when set). By
-default they go to the system's temporary folder under a recognisable name,
-so that uploads nobody confirmed or cancelled are removed after a day.
-"""
+"""Uploaded contact files: tell their format and read their rows into a dataset."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-import time
-from contextlib import suppress
-from glob import glob
 from typing import Any
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.formats import base_formats
-from import_export.tmp_storages import BaseStorage, TempFolderStorage
 from tablib import Dataset, InvalidDimensions
 
-from .import_columns import ContactImportError
+from .columns import ContactImportError
 
 __all__ = [
     "CSV",
     "ENCODING_CHOICES",
     "FORMAT_CHOICES",
-    "UPLOAD_MAX_AGE",
-    "UploadStorage",
+    "detect_format",
+    "guess_delimiter",
     "read_dataset",
-    "read_upload",
-    "remove_upload",
-    "store_upload",
 ]
 
 FORMAT_CHOICES = [
@@ -50,13 +34,12 @@ ENCODING_CHOICES = [
 ]
 FORMAT_BY_EXTENSION = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx"}
 ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
-UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds
 
 
 class CSV(base_formats.CSV):
     """CSV separated by commas, semicolons or tabs, whichever the header line uses.
 
-    On the command line: ``--format wagtail_personal_links.import_files.CSV``.
+    On the command line: ``--format wagtail_personal_links.resources.CSV``.
     """
 
     def create_dataset(self, in_stream: str | bytes, **kwargs: Any) -> Dataset:
@@ -148,53 +131,3 @@ def _read_workbook(data: bytes, file_name: str) -> Dataset:
         raise ContactImportError(
             [_("“%(name)s” could not be read as an Excel (.xlsx) workbook.") % {"name": file_name}]
         ) from None
-
-
-class UploadStorage(TempFolderStorage):
-    """django-import-export's temporary-folder storage, under names old uploads are found by."""
-
-    prefix = "wagtail-personal-links-import-"
-
-    def save(self, data: bytes) -> None:
-        with tempfile.NamedTemporaryFile(prefix=self.prefix, delete=False) as file:
-            file.write(data)
-        self.name = os.path.basename(file.name)
-
-    @classmethod
-    def remove_old(cls, max_age: int = UPLOAD_MAX_AGE) -> None:
-        """Remove uploads older than ``max_age`` seconds."""
-        cutoff = time.time() - max_age
-        for path in glob(os.path.join(tempfile.gettempdir(), f"{cls.prefix}*")):
-            with suppress(FileNotFoundError):
-                if os.path.getmtime(path) < cutoff:
-                    os.remove(path)
-
-
-def _storage(name: str | None = None) -> BaseStorage:
-    storage_class = getattr(settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", None) or UploadStorage
-    if isinstance(storage_class, str):
-        storage_class = import_string(storage_class)
-    return storage_class(name=name, read_mode="rb")
-
-
-def store_upload(data: bytes) -> str:
-    """Keep ``data`` until the import is confirmed or cancelled; return its storage name."""
-    storage = _storage()
-    if isinstance(storage, UploadStorage):
-        storage.remove_old()
-    storage.save(data)
-    return storage.name
-
-
-def read_upload(name: str) -> bytes | None:
-    """Return a stored upload, or ``None`` when it is gone."""
-    try:
-        return _storage(name).read()
-    except FileNotFoundError:
-        return None
-
-
-def remove_upload(name: str) -> None:
-    """Remove a stored upload; one already gone is fine."""
-    with suppress(FileNotFoundError):
-        _storage(name).remove()

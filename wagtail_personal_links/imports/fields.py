@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,14 +12,12 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.resources import ModelResource
 from tablib import Dataset
 
-from .import_columns import cell_text, cell_value, render_value
-from .models import Contact
-from .models.contacts import normalize_email
-
-if TYPE_CHECKING:
-    from .resources import ContactResource
+from ..models import Contact
+from ..models.contacts import normalize_email
+from .columns import cell_text, cell_value, render_value
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -132,11 +130,11 @@ class ContactInstanceLoader(BaseInstanceLoader):
 
     chunk_size = 1000
 
-    def __init__(self, resource: ContactResource, dataset: Dataset) -> None:
+    def __init__(self, resource: ModelResource, dataset: Dataset) -> None:
         super().__init__(resource, dataset)
-        headers = dataset.headers
+        headers, columns = dataset.headers, resource.columns
         self._keys = (
-            resource.row_keys(dict(zip(headers, values, strict=True))) for values in dataset
+            columns.row_keys(dict(zip(headers, values, strict=True))) for values in dataset
         )
         self._chunk: set[tuple[str | None, str | None]] = set()
         self._by_custom_id: dict[str, Contact] = {}

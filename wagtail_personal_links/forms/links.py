@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from . import generation, recipients
-from .conf import personal_links_settings
-from .models import Contact, Segment
+from .. import generation, recipients
+from ..conf import personal_links_settings
+from ..models import Contact, Segment
 
 __all__ = ["ExpiryDateInput", "GenerateLinksForm"]
 

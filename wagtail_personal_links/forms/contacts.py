@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Contact, Segment
-from .models.contacts import validate_attributes
-from .widgets import AttributesWidget, ContactsChooser, format_attribute_value
+from ..models import Contact, Segment
+from ..models.contacts import validate_attributes
+from ..widgets import AttributesWidget, ContactsChooser, format_attribute_value
 
 __all__ = [
     "AttributesField",

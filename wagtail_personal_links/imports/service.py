@@ -1,7 +1,8 @@
 """Contact imports from the admin: a dry-run preview, then one confirmed transaction.
 
-The views only parse requests and render; what an import does, and what it
-reports, is decided here and in :class:`~wagtail_personal_links.resources.ContactResource`.
+The views only parse requests and render; reading the file, what an import
+does, and what it reports, is decided here and in
+:class:`~wagtail_personal_links.imports.resources.ContactResource`.
 """
 
 from __future__ import annotations
@@ -12,28 +13,36 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export.results import Result
 from tablib import Dataset
-from wagtail.log_actions import LogFormatter, log
+from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from .exports import csv_lines
-from .import_columns import ContactImportError, InvalidRowsError
-from .models import Contact, Segment
+from .. import audit
+from ..cells import csv_lines
+from ..models import Contact, Segment
+from .columns import ContactImportError, InvalidRowsError
+from .files import read_dataset
 from .resources import ContactResource, RowChanges
 
-__all__ = [
-    "LOG_ACTION",
-    "ContactImportLogFormatter",
-    "ImportReport",
-    "confirm_import",
-    "preview_import",
-]
+__all__ = ["ImportFile", "ImportReport", "confirm_import", "preview_import"]
 
-LOG_ACTION = "wagtail_personal_links.import_contacts"
 PREVIEW_ROWS = 20
 SEGMENT_CHUNK = 2_000
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    """An uploaded contact file and how to read it (an empty format means detect it)."""
+
+    data: bytes
+    name: str
+    file_format: str = ""
+    encoding: str = "utf-8"
+
+    def read(self) -> Dataset:
+        """Return the file's rows; raise :class:`ContactImportError` when it cannot be read."""
+        return read_dataset(self.data, self.name, self.file_format, self.encoding)
 
 
 @dataclass
@@ -61,18 +70,7 @@ class ImportReport:
         totals = result.totals
         report = cls(totals["new"], totals["update"], totals["skip"], totals["invalid"])
         report.preview = resource.preview
-        for error in result.base_errors:
-            if isinstance(error.error, ContactImportError):
-                if not isinstance(error.error, InvalidRowsError):  # listed row by row below
-                    report.problems.extend(error.error.messages)
-            else:
-                report.problems.append(_("The import failed: %(error)s") % {"error": error.error})
-        for number, errors in result.row_errors():
-            report.problems.extend(
-                _("row %(row)d could not be imported: %(error)s")
-                % {"row": number + 1, "error": error.error}
-                for error in errors
-            )
+        report.problems = _problems(result)
         invalid = [(row, resource.columns.describe(row)) for row in result.invalid_rows]
         report.invalid_rows = [line for _row, lines in invalid for line in lines]
         if invalid:
@@ -81,8 +79,29 @@ class ImportReport:
         return report
 
 
-def preview_import(dataset: Dataset, duplicates: str) -> ImportReport:
-    """Run the import as a dry run and report what it would do."""
+def _problems(result: Result) -> list[str]:
+    problems = []
+    for error in result.base_errors:
+        if isinstance(error.error, ContactImportError):
+            if not isinstance(error.error, InvalidRowsError):  # listed row by row
+                problems.extend(error.error.messages)
+        else:
+            problems.append(_("The import failed: %(error)s") % {"error": error.error})
+    for number, errors in result.row_errors():
+        problems.extend(
+            _("row %(row)d could not be imported: %(error)s")
+            % {"row": number + 1, "error": error.error}
+            for error in errors
+        )
+    return problems
+
+
+def preview_import(file: ImportFile, duplicates: str) -> ImportReport:
+    """Read the file and run the import as a dry run; report what it would do.
+
+    Raise :class:`ContactImportError` when the file cannot be read at all.
+    """
+    dataset = file.read()
     resource = ContactResource(duplicates=duplicates, preview_limit=PREVIEW_ROWS)
     result = resource.import_data(dataset, dry_run=True, use_transactions=True)
     return ImportReport.from_result(resource, result, dataset)
@@ -90,38 +109,29 @@ def preview_import(dataset: Dataset, duplicates: str) -> ImportReport:
 
 @transaction.atomic
 def confirm_import(
-    dataset: Dataset,
-    *,
-    duplicates: str,
-    segment: Segment | None,
-    new_segment_name: str,
-    user: Any,
-    file_name: str,
+    file: ImportFile, *, duplicates: str, segment: Segment | None, new_segment_name: str, user: Any
 ) -> tuple[ImportReport, ModelLogEntry | None]:
     """Import for real, add every row's contact to the segment, and log it; all or nothing.
 
     Return the report and the log entry, or no log entry when nothing changed
-    because the file has errors.
+    because the file has errors. Raise :class:`ContactImportError` when the
+    file cannot be read at all.
     """
+    dataset = file.read()
     resource = ContactResource(duplicates=duplicates)
-    result = resource.import_data(dataset, use_transactions=True)
-    report = ImportReport.from_result(resource, result, dataset)
+    report = ImportReport.from_result(
+        resource, resource.import_data(dataset, use_transactions=True), dataset
+    )
     if report.has_errors:
         transaction.set_rollback(True)
         return report, None
     if new_segment_name:
         segment, _created = Segment.objects.get_or_create(name=new_segment_name)
     added = add_imported_contacts(segment, resource) if segment else 0
-    data = {
-        "file": file_name,
-        "new": report.new,
-        "updated": report.updated,
-        "skipped": report.skipped,
-        "duplicates": duplicates,
-        "segment": segment.pk if segment else None,
-        "added_to_segment": added,
-    }
-    return report, log(segment or user, LOG_ACTION, user=user, data=data)
+    data = {"file": file.name, "new": report.new, "updated": report.updated,
+            "skipped": report.skipped, "duplicates": duplicates,
+            "segment": segment.pk if segment else None, "added_to_segment": added}  # fmt: skip
+    return report, log(segment or user, audit.IMPORT_CONTACTS, user=user, data=data)
 
 
 def add_imported_contacts(segment: Segment, resource: ContactResource) -> int:
@@ -137,18 +147,3 @@ def add_imported_contacts(segment: Segment, resource: ContactResource) -> int:
 def _chunks(values: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(values), SEGMENT_CHUNK):
         yield values[start : start + SEGMENT_CHUNK]
-
-
-class ContactImportLogFormatter(LogFormatter):
-    """Show a contact import in Wagtail's history with its counts."""
-
-    label = gettext_lazy("Import contacts")
-
-    def format_message(self, log_entry: ModelLogEntry) -> str:
-        return (
-            _(
-                "Imported contacts from “%(file)s”: %(new)d new, %(updated)d updated, "
-                "%(skipped)d skipped"
-            )
-            % log_entry.data
-        )

@@ -1,0 +1,55 @@
+"""The plugin's admin URLs, and the namespaces that views, panels and tests reverse them by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, include, path, reverse
+
+__all__ = ["IMPORT_NAMESPACE", "LINKS_NAMESPACE", "import_url", "links_url", "urlpatterns"]
+
+#: The personal links of a survey page: generate, history, download, revoke, progress.
+LINKS_NAMESPACE = "wagtail_personal_links_links"
+#: The contact import: upload and preview, confirm, cancel, invalid rows, summary.
+IMPORT_NAMESPACE = "wagtail_personal_links_import"
+
+
+def links_url(name: str, *args: Any) -> str:
+    """Return the URL of the personal links view ``name``, e.g. ``links_url("index", page.pk)``."""
+    return reverse(f"{LINKS_NAMESPACE}:{name}", args=args)
+
+
+def import_url(name: str, *args: Any) -> str:
+    """Return the URL of the contact import view ``name``, e.g. ``import_url("upload")``."""
+    return reverse(f"{IMPORT_NAMESPACE}:{name}", args=args)
+
+
+def urlpatterns() -> list[URLPattern | URLResolver]:
+    """Return the admin URL patterns, for the ``register_admin_urls`` hook."""
+    # Imported here: the views reverse their URLs through this module.
+    from .views import imports, link_batches, links
+
+    batch = "<int:page_id>/batches/<int:batch_id>"
+    link_urls = [
+        path("<int:page_id>/", links.LinksIndexView.as_view(), name="index"),
+        path("<int:page_id>/results/",
+             links.LinksIndexView.as_view(results_only=True, http_method_names=["get"]),
+             name="results"),
+        path(f"{batch}/download/", link_batches.DownloadLinksView.as_view(), name="download"),
+        path(f"{batch}/download/non-responders/",
+             link_batches.DownloadLinksView.as_view(non_responders_only=True),
+             name="download_non_responders"),
+        path(f"{batch}/revoke/", link_batches.RevokeBatchView.as_view(), name="revoke"),
+        path(f"{batch}/status/", link_batches.BatchStatusView.as_view(), name="status"),
+    ]  # fmt: skip
+    import_urls = [
+        path("", imports.UploadView.as_view(), name="upload"),
+        path("confirm/", imports.ConfirmView.as_view(), name="confirm"),
+        path("cancel/", imports.CancelView.as_view(), name="cancel"),
+        path("invalid-rows/", imports.InvalidRowsView.as_view(), name="invalid_rows"),
+        path("summary/<int:pk>/", imports.SummaryView.as_view(), name="summary"),
+    ]
+    return [
+        path("personal-links/pages/", include((link_urls, LINKS_NAMESPACE))),
+        path("personal-links/import-contacts/", include((import_urls, IMPORT_NAMESPACE))),
+    ]
