@@ -29,6 +29,7 @@ from django.utils.functional import SimpleLazyObject
 from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
+from .languages import add_language_headers, speaking
 from .models import LinkStatus, PersonalLink
 from .sessions import latest_link, remember_link
 
@@ -68,7 +69,9 @@ class PersonalLinkMiddleware:
         link = link_for_token(token)
         if link is None:
             # Middleware responses skip the handler's template rendering: render here.
-            return render_gate(request, Gate.INVALID, referrer_policy="no-referrer").render()
+            with speaking(request) as (language, from_request):
+                response = render_gate(request, Gate.INVALID, referrer_policy="no-referrer")
+                return add_language_headers(response.render(), language, from_request)
         page_url = link.batch.page.specific_deferred.get_url(request)
         if page_url is None:
             raise Http404("The survey page of this link is not on any site.")

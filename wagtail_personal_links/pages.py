@@ -7,11 +7,13 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from .gate import Gate, add_gate_headers, render_gate
+from .languages import add_language_headers, speaking
 from .models import PersonalLink, PersonalLinkFormSubmission
 from .models.submissions import CONTACT_DATA_FIELDS
 from .sessions import personal_link_for
@@ -49,6 +51,17 @@ class PersonalLinksFormMixin(models.Model):
         abstract = True
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Serve the form or a gate page in the respondent's language (see ``languages``)."""
+        with speaking(request, self) as (language, from_request):
+            response = self.serve_personal_links(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # while the language is active
+        return add_language_headers(response, language, from_request)
+
+    def serve_personal_links(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        """Show the form to a visitor with a usable link (or to anyone, on an open survey)."""
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
         link = personal_link_for(request, self)
