@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
@@ -174,3 +177,69 @@ def page_editor(django_user_model, survey_page):
     user = make_editor(django_user_model, "writer", [])
     grant_page_edit(user, survey_page.get_parent())
     return user
+
+
+# Personal links admin: a batch to work on, and the helpers its tests share.
+
+
+@pytest.fixture
+def demo_segment(survey_page):
+    """The seeded "Demo customers" segment: the five demo contacts."""
+    return Segment.objects.get(name="Demo customers")
+
+
+@pytest.fixture
+def batch(survey_page, demo_segment, superuser):
+    """A complete batch of five links for the demo segment, made by the superuser."""
+    from wagtail_personal_links.generation import create_batch
+
+    return create_batch(
+        survey_page,
+        demo_segment.get_contacts(),
+        created_by=superuser,
+        target_label=demo_segment.name,
+        segment=demo_segment,
+    )
+
+
+@pytest.fixture
+def links_url():
+    """Return a function giving the URL of a personal links admin view of a page (and batch)."""
+    from wagtail_personal_links.admin_urls import links_url as url
+
+    def links_url(name: str, page, batch=None) -> str:
+        return url(name, page.pk) if batch is None else url(name, page.pk, batch.pk)
+
+    return links_url
+
+
+@pytest.fixture
+def csv_rows():
+    """Return a function reading a streamed CSV response into rows."""
+
+    def csv_rows(response) -> list[list[str]]:
+        content = b"".join(response.streaming_content).decode("utf-8")
+        return list(csv.reader(io.StringIO(content)))
+
+    return csv_rows
+
+
+@pytest.fixture
+def generate(links_url):
+    """Return a function POSTing the generate form of a page, for a segment unless told."""
+
+    def generate(client, page, **data):
+        return client.post(links_url("index", page), {"target": "segment", **data})
+
+    return generate
+
+
+@pytest.fixture
+def respondent_path():
+    """Return a function giving the path of a CSV row's link (the CSV names the site's host)."""
+    from urllib.parse import urlsplit
+
+    def respondent_path(row) -> str:
+        return urlsplit(row[5]).path
+
+    return respondent_path

@@ -5,7 +5,9 @@ import subprocess
 import sys
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from wagtail_personal_links.exports import LINK_COLUMNS
 from wagtail_personal_links.models import LinkBatch, Segment
@@ -50,6 +52,17 @@ def test_expires_gives_midnight_utc_after_the_date(survey_page, contact):
     assert LinkBatch.objects.get().expires_at == datetime.datetime(2099, 4, 1, tzinfo=datetime.UTC)
 
 
+@pytest.mark.parametrize("args", [[], ["--expiration-days", "30"]], ids=["default", "days"])
+@override_settings(PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS=30)
+def test_days_mean_valid_through_that_day_as_in_the_admin_form(survey_page, contact, args):
+    # The admin form offers 2026-01-31 then (test_expiry_defaults_to_the_setting).
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC), tick=False):
+        out, _ = run("--page", "/customer-survey/", "--contact", "ada@example.com", *args)
+
+    assert list(csv.reader(io.StringIO(out)))[1][6] == "2026-02-01T00:00:00Z"
+    assert LinkBatch.objects.get().expires_at == datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
+
+
 def test_sample_of_a_segment(survey_page):
     out, _ = run("--page", "/customer-survey/", "--segment", "Demo customers", "--sample", "2")
 
@@ -62,7 +75,7 @@ def test_sample_of_a_segment(survey_page):
     [
         (["--page", "/nowhere/", "--segment", "Demo customers"], "No page found for “/nowhere/”"),
         (["--page", "/", "--segment", "Demo customers"], "not a survey page"),
-        (["--page", "/customer-survey/", "--segment", "Nobody"], "There are no contacts"),
+        (["--page", "/customer-survey/", "--segment", "Nobody"], "has no contacts"),
         (["--page", "/customer-survey/", "--segment", "Unknown"], "No segment named"),
         (["--page", "/customer-survey/", "--contact", "x@y.z"], "No contact with the email"),
         (["--page", "/customer-survey/", "--segment", "Nobody", "--expires", "2001-01-01"],

@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django.test.utils import override_settings
 
-from tests.links_helpers import csv_rows, generate, links_url
-from wagtail_personal_links import generation, tasks
+from wagtail_personal_links import generation
 from wagtail_personal_links.exports import LINK_COLUMNS
 from wagtail_personal_links.models import Contact, LinkBatch, Segment
 from wagtail_personal_links.recipients import for_segment
@@ -28,19 +27,24 @@ def small_threshold():
 
 
 @pytest.fixture
-def demo_segment(survey_page):
-    return Segment.objects.get(name="Demo customers")
+def generate_later(generate):
+    """Return a function POSTing the generate form, keeping the task until callbacks run."""
 
+    def generate_later(client, page, captured, **data):
+        with captured(execute=False) as callbacks:
+            response = generate(client, page, **data)
+        return response, callbacks
 
-def generate_later(client, page, captured, **data):
-    """POST the generate form, keeping the task until ``captured`` callbacks run."""
-    with captured(execute=False) as callbacks:
-        response = generate(client, page, **data)
-    return response, callbacks
+    return generate_later
 
 
 def test_large_batch_is_made_in_the_background(
-    admin_client, survey_page, demo_segment, django_capture_on_commit_callbacks
+    admin_client,
+    survey_page,
+    demo_segment,
+    django_capture_on_commit_callbacks,
+    links_url,
+    generate_later,
 ):
     response, callbacks = generate_later(
         admin_client, survey_page, django_capture_on_commit_callbacks, segment=demo_segment.pk
@@ -64,7 +68,7 @@ def test_large_batch_is_made_in_the_background(
     assert links_url("download", survey_page, batch) in history
 
 
-def test_progress_is_the_share_of_links_made(admin_client, survey_page, demo_segment):
+def test_progress_is_the_share_of_links_made(admin_client, survey_page, demo_segment, links_url):
     batch = generation.start_batch(survey_page, status=LinkBatch.Status.GENERATING, total=5,
                                    target_label="Demo customers")  # fmt: skip
     generation.insert_links(batch, demo_segment.get_contacts().values_list("pk", flat=True)[:2])
@@ -85,7 +89,12 @@ def test_progress_is_the_share_of_links_made(admin_client, survey_page, demo_seg
 
 
 def test_nobody_downloads_an_incomplete_batch(
-    admin_client, survey_page, demo_segment, django_capture_on_commit_callbacks
+    admin_client,
+    survey_page,
+    demo_segment,
+    django_capture_on_commit_callbacks,
+    links_url,
+    generate_later,
 ):
     generate_later(
         admin_client, survey_page, django_capture_on_commit_callbacks, segment=demo_segment.pk
@@ -97,7 +106,12 @@ def test_nobody_downloads_an_incomplete_batch(
 
 
 def test_a_failed_task_marks_the_batch_failed_without_links(
-    admin_client, survey_page, demo_segment, django_capture_on_commit_callbacks
+    admin_client,
+    survey_page,
+    demo_segment,
+    django_capture_on_commit_callbacks,
+    links_url,
+    generate_later,
 ):
     _, callbacks = generate_later(
         admin_client, survey_page, django_capture_on_commit_callbacks, segment=demo_segment.pk
@@ -135,7 +149,7 @@ def test_a_failure_midway_deletes_the_links_already_made(survey_page):
 
 
 def test_a_sample_above_the_threshold_is_made_in_the_background(
-    admin_client, survey_page, demo_segment, django_capture_on_commit_callbacks
+    admin_client, survey_page, demo_segment, django_capture_on_commit_callbacks, generate_later
 ):
     _, callbacks = generate_later(
         admin_client,
@@ -159,7 +173,7 @@ def test_a_sample_above_the_threshold_is_made_in_the_background(
 
 
 @TRANSACTIONAL
-def test_immediate_backend_sends_the_csv_at_once(admin_client, survey_page):
+def test_immediate_backend_sends_the_csv_at_once(admin_client, survey_page, csv_rows, generate):
     segment = Segment.objects.get(name="Demo customers")
 
     response = generate(admin_client, survey_page, segment=segment.pk)
@@ -193,7 +207,9 @@ def run_worker():
 
 
 @TRANSACTIONAL
-def test_database_backend_runs_the_task_in_a_worker(database_backend, admin_client, survey_page):
+def test_database_backend_runs_the_task_in_a_worker(
+    database_backend, admin_client, survey_page, links_url, csv_rows, generate
+):
     from django_tasks_db.models import DBTaskResult
 
     client = admin_client
@@ -223,7 +239,7 @@ def test_database_backend_records_a_failed_task(database_backend, survey_page):
     from django_tasks_db.models import DBTaskResult
 
     segment = Segment.objects.get(name="Demo customers")
-    batch = tasks.generate_batch(survey_page, for_segment(segment), expires_at=None)
+    batch = generation.generate_batch(survey_page, for_segment(segment), expires_at=None)
     segment.delete()
 
     run_worker()

@@ -17,7 +17,6 @@ from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from tests.links_helpers import links_url
 from wagtail_personal_links import generation
 from wagtail_personal_links.models import LinkBatch, Segment
 
@@ -65,7 +64,7 @@ def log_in(browser, base_url, *, color_scheme="light"):
 
 
 def test_editor_generates_links_and_sees_them_in_the_history(
-    live_server, browser, screenshots, survey_page
+    live_server, browser, screenshots, survey_page, links_url
 ):
     get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
     segment = Segment.objects.get(name="Demo customers")
@@ -99,7 +98,9 @@ def test_editor_generates_links_and_sees_them_in_the_history(
     assert batch.total == 5
 
 
-def test_progress_bar_becomes_a_download_button(live_server, browser, screenshots, survey_page):
+def test_progress_bar_becomes_a_download_button(
+    live_server, browser, screenshots, survey_page, links_url
+):
     editor = get_user_model().objects.create_superuser(
         "editor", "editor@example.com", "correct horse", first_name="Eda", last_name="Tor"
     )
@@ -147,7 +148,7 @@ def test_progress_bar_becomes_a_download_button(live_server, browser, screenshot
     expect(rows.nth(2)).to_contain_text("Revoked")
 
 
-def test_target_choice_shows_the_fields_it_needs(live_server, browser, survey_page):
+def test_target_choice_shows_the_fields_it_needs(live_server, browser, survey_page, links_url):
     get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
     page = log_in(browser, live_server.url)
     page.goto(live_server.url + links_url("index", survey_page))
@@ -163,7 +164,7 @@ def test_target_choice_shows_the_fields_it_needs(live_server, browser, survey_pa
 
 
 def test_respondent_answers_through_a_downloaded_link(
-    live_server, browser, screenshots, survey_page
+    live_server, browser, screenshots, survey_page, links_url
 ):
     get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
     page = log_in(browser, live_server.url)

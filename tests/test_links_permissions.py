@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import grant_page_edit, make_editor
-from tests.links_helpers import links_url
 from wagtail_personal_links.generation import create_batch
 from wagtail_personal_links.models import LinkBatch, Segment
 
@@ -35,16 +34,31 @@ def links_only_editor(django_user_model, survey_page):
     return make_editor(django_user_model, "outsider", ["generate_personal_links"])
 
 
-def call(client, method, name, page, batch):
-    url = links_url(name, page, batch)
-    data = {"target": "segment", "segment": ""} if method == "post" else None
-    return getattr(client, method)(url, data)
+@pytest.fixture
+def call(links_url):
+    """Return a function requesting a personal links view with ``method``."""
+
+    def call(client, method, name, page, batch):
+        url = links_url(name, page, batch)
+        data = {"target": "segment", "segment": ""} if method == "post" else None
+        return getattr(client, method)(url, data)
+
+    return call
 
 
 @pytest.mark.parametrize(("method", "name", "needs_batch", "allowed_status"), URLS)
 @pytest.mark.parametrize("user_fixture", ["page_editor", "links_only_editor"])
 def test_users_without_both_permissions_get_403(
-    client, request, survey_page, batch, method, name, needs_batch, allowed_status, user_fixture
+    client,
+    request,
+    survey_page,
+    batch,
+    method,
+    name,
+    needs_batch,
+    allowed_status,
+    user_fixture,
+    call,
 ):
     client.force_login(request.getfixturevalue(user_fixture))
 
@@ -59,7 +73,7 @@ def test_users_without_both_permissions_get_403(
 
 @pytest.mark.parametrize(("method", "name", "needs_batch", "allowed_status"), URLS)
 def test_editor_with_both_permissions_gets_in(
-    client, links_editor, survey_page, batch, method, name, needs_batch, allowed_status
+    client, links_editor, survey_page, batch, method, name, needs_batch, allowed_status, call
 ):
     client.force_login(links_editor)
 
@@ -70,7 +84,7 @@ def test_editor_with_both_permissions_gets_in(
 
 @pytest.mark.parametrize(("method", "name", "needs_batch", "allowed_status"), URLS)
 def test_anonymous_users_are_sent_to_log_in(
-    client, survey_page, batch, method, name, needs_batch, allowed_status
+    client, survey_page, batch, method, name, needs_batch, allowed_status, call
 ):
     response = call(client, method, name, survey_page, batch if needs_batch else None)
 
@@ -78,7 +92,9 @@ def test_anonymous_users_are_sent_to_log_in(
     assert response["Location"].startswith(reverse("wagtailadmin_login"))
 
 
-def test_edit_permission_elsewhere_is_not_enough(client, django_user_model, survey_page, batch):
+def test_edit_permission_elsewhere_is_not_enough(
+    client, django_user_model, survey_page, batch, links_url
+):
     other = survey_page.copy(update_attrs={"slug": "other-survey", "title": "Other survey"})
     user = make_editor(django_user_model, "elsewhere", ["generate_personal_links"])
     grant_page_edit(user, other)
@@ -104,7 +120,7 @@ def test_editor_without_the_permission_sees_no_button_panel_or_menu_item(
 
 
 def test_editor_with_the_permission_sees_button_panel_and_menu_item(
-    client, links_editor, survey_page, batch
+    client, links_editor, survey_page, batch, links_url
 ):
     client.force_login(links_editor)
     url = links_url("index", survey_page)

@@ -1,6 +1,7 @@
 """The token exchange: from a link URL to a session and a clean page URL."""
 
 import datetime
+import logging
 
 import jwt
 import pytest
@@ -15,6 +16,16 @@ from wagtail_personal_links.middleware import PersonalLinkMiddleware
 from wagtail_personal_links.sessions import SESSION_KEY
 
 UTC = datetime.UTC
+LOGGER = "wagtail_personal_links"
+INVALID_GATE = "wagtail_personal_links/gate/invalid.html"
+
+
+def assert_invalid_gate(response):
+    """The respondent sees the invalid-link gate page, in the site's frame, nothing else."""
+    assert response.status_code == 403
+    assert INVALID_GATE in [template.name for template in response.templates]
+    assert "This link is not valid." in response.text
+    assert_exchange_headers(response)
 
 
 def assert_exchange_headers(response):
@@ -119,8 +130,9 @@ def test_a_well_signed_token_for_no_link_is_invalid(client, db, link_url):
 
 
 def test_a_token_without_exp_for_a_link_that_expires_is_invalid(
-    client, make_link, survey_page, contact
+    client, make_link, survey_page, contact, caplog
 ):
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     link = make_link(survey_page, contact, expires_at=datetime.datetime(2099, 1, 1, tzinfo=UTC))
     kid, key = tokens.signing_keys()[0]
     token = jwt.encode({"sub": link.public_id}, key, algorithm="HS256", headers={"kid": kid})
@@ -129,14 +141,20 @@ def test_a_token_without_exp_for_a_link_that_expires_is_invalid(
 
     assert response.status_code == 403
     assert "This link is not valid." in response.text
+    assert_invalid_gate(response)
+    assert f"Token expiry does not match personal link {link.public_id}" in caplog.text
 
 
-def test_a_token_with_another_expiry_than_its_link_is_invalid(client, personal_link):
+def test_a_token_with_another_expiry_than_its_link_is_invalid(client, personal_link, caplog):
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     token = tokens.sign(personal_link.public_id, datetime.datetime(2099, 1, 1, tzinfo=UTC))
 
     response = client.get(f"/pl/{token}")
 
     assert response.status_code == 403
+    assert_invalid_gate(response)
+    assert f"Token expiry does not match personal link {personal_link.public_id}" in caplog.text
+    assert SESSION_KEY not in client.session
 
 
 def test_a_valid_token_for_a_revoked_link_says_it_is_no_longer_valid(
@@ -200,11 +218,16 @@ def test_a_link_to_an_unpublished_page_ends_in_wagtails_404(client, personal_lin
     assert response.status_code == 404
 
 
-def test_a_link_whose_page_was_deleted_is_invalid(client, personal_link, link_url):
+def test_a_link_whose_page_was_deleted_is_invalid(client, personal_link, link_url, caplog):
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
     url = link_url(personal_link)
     personal_link.batch.page.delete()
 
-    assert client.get(url).status_code == 403
+    response = client.get(url)
+
+    assert response.status_code == 403
+    assert_invalid_gate(response)
+    assert f"No personal link has the public id {personal_link.public_id}" in caplog.text
 
 
 def through_middleware(request, view=lambda request: HttpResponse("ok")):

@@ -27,7 +27,7 @@ def import_url(name: str, *args: Any) -> str:
 def urlpatterns() -> list[URLPattern | URLResolver]:
     """Return the admin URL patterns, for the ``register_admin_urls`` hook."""
     # Imported here: the views reverse their URLs through this module.
-    from .views import imports, link_batches, link_qr, links
+    from .views import import_steps, imports, link_batches, link_qr, links
 
     batch = "<int:page_id>/batches/<int:batch_id>"
     link_urls = [
@@ -46,9 +46,9 @@ def urlpatterns() -> list[URLPattern | URLResolver]:
     ]  # fmt: skip
     import_urls = [
         path("", imports.UploadView.as_view(), name="upload"),
-        path("confirm/", imports.ConfirmView.as_view(), name="confirm"),
-        path("cancel/", imports.CancelView.as_view(), name="cancel"),
-        path("invalid-rows/", imports.InvalidRowsView.as_view(), name="invalid_rows"),
+        path("confirm/", import_steps.ConfirmView.as_view(), name="confirm"),
+        path("cancel/", import_steps.CancelView.as_view(), name="cancel"),
+        path("invalid-rows/", import_steps.InvalidRowsView.as_view(), name="invalid_rows"),
         path("summary/<int:pk>/", imports.SummaryView.as_view(), name="summary"),
     ]
     return [

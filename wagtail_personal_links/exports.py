@@ -15,18 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from . import tokens
 from .cells import csv_lines, escape_cell
 from .conf import personal_links_settings
 from .models import LinkBatch
+from .models.contacts import CONTACT_FIELDS
+from .models.rules import get_link_status
 
 __all__ = [
     "LINK_COLUMNS",
     "STATUS_COLUMN",
-    "LinkStatus",
     "csv_lines",
     "escape_cell",
     "link_rows",
@@ -46,16 +46,6 @@ LINK_COLUMNS = (
 )
 STATUS_COLUMN = "Status"
 CHUNK_SIZE = 2_000
-
-
-class LinkStatus:
-    """The statuses a downloaded link list reports, in the Qualtrics manner."""
-
-    NOT_STARTED = _("Not started")
-    STARTED = _("Started")
-    FINISHED = _("Finished")
-    EXPIRED = _("Expired")
-    REVOKED = _("Revoked")
 
 
 def site_root_url(page: Page) -> str:
@@ -88,23 +78,19 @@ def link_status(
     expires_at: datetime.datetime | None,
     now: datetime.datetime | None = None,
 ) -> str:
-    """Return one link's status; a finished answer outranks a later revoke or expiry."""
-    if submitted_at is not None:
-        return str(LinkStatus.FINISHED)
-    if revoked_at is not None:
-        return str(LinkStatus.REVOKED)
-    if expires_at is not None and expires_at <= (now or timezone.now()):
-        return str(LinkStatus.EXPIRED)
-    return str(LinkStatus.STARTED if opened_at is not None else LinkStatus.NOT_STARTED)
+    """Return the Status cell of a link: the label of its :class:`~.models.LinkStatus`."""
+    status = get_link_status(
+        answered=submitted_at is not None,
+        revoked=revoked_at is not None,
+        expires_at=expires_at,
+        opened=opened_at is not None,
+        now=now,
+    )
+    return str(status.label)
 
 
-CONTACT_FIELDS = (
-    "contact_id",
-    "contact__external_id",
-    "contact__first_name",
-    "contact__last_name",
-    "contact__email",
-)
+#: What a row reads of its link's contact, in the order of :data:`LINK_COLUMNS`.
+CONTACT_VALUES = ("contact_id", *(f"contact__{name}" for name in CONTACT_FIELDS))
 STATE_FIELDS = ("opened_at", "submitted_at", "revoked_at")
 
 
@@ -125,11 +111,11 @@ def link_rows(
     yield [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
     if non_responders_only:
-        links = links.filter(submitted_at__isnull=True)
+        links = links.non_responders()
     # Links normally carry their batch's expiry; then reading it from the batch
     # spares a datetime conversion per row.
     own_expiry = _links_with_own_expiry(batch).exists()
-    fields = ("public_id", "code_hash", *CONTACT_FIELDS)
+    fields = ("public_id", "code_hash", *CONTACT_VALUES)
     fields += ("expires_at",) if own_expiry else ()
     fields += STATE_FIELDS if with_status else ()
     now = timezone.now()

@@ -43,7 +43,8 @@ class Gate(enum.Enum):
 
 
 _GATE_FOR_STATUS: dict[LinkStatus, Gate | None] = {
-    LinkStatus.USABLE: None,
+    LinkStatus.NOT_STARTED: None,
+    LinkStatus.STARTED: None,
     LinkStatus.ANSWERED: Gate.ANSWERED,
     LinkStatus.REVOKED: Gate.REVOKED,
     LinkStatus.EXPIRED: Gate.EXPIRED,

@@ -30,7 +30,7 @@ from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
 from .languages import add_language_headers, speaking
-from .models import LinkStatus, PersonalLink
+from .models import PersonalLink
 from .sessions import latest_link, remember_link
 
 __all__ = ["PersonalLinkMiddleware", "link_for_token"]
@@ -75,7 +75,7 @@ class PersonalLinkMiddleware:
         page_url = link.batch.page.specific_deferred.get_url(request)
         if page_url is None:
             raise Http404("The survey page of this link is not on any site.")
-        if link.opened_at is None and link.get_status() is LinkStatus.USABLE:
+        if link.opened_at is None and link.get_status().is_usable:
             link.mark_opened()
         remember_link(request, link)
         # The page tells an answered, revoked or expired link's holder so, in its own frame.

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
 from .admin_urls import links_url
-from .models import LinkBatch, PersonalLink
+from .models import LinkBatch
 from .permissions import user_can_manage_links
 from .prefill import field_sources
 
@@ -41,14 +40,7 @@ class PersonalLinksPanel(Panel):
         @cached_property
         def counts(self) -> dict[str, int]:
             """Count the links of the page's complete batches, and those started and finished."""
-            links = PersonalLink.objects.filter(
-                batch__page=self.instance, batch__status=LinkBatch.Status.COMPLETE
-            )
-            return links.aggregate(
-                links=Count("pk"),
-                started=Count("pk", filter=Q(opened_at__isnull=False)),
-                finished=Count("pk", filter=Q(submitted_at__isnull=False)),
-            )
+            return LinkBatch.objects.filter(page=self.instance).link_totals()
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)

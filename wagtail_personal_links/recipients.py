@@ -7,15 +7,16 @@ decides whether the batch is made in the background), and how to find them.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .generation import GenerationError, sample_contact_ids
 from .models import Contact, Segment
+from .models.rules import GenerationError
 
-__all__ = ["Recipients", "for_contact", "for_sample", "for_segment"]
+__all__ = ["Recipients", "for_contact", "for_sample", "for_segment", "sample_contact_ids"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,17 @@ def for_sample(segment: Segment, size: int) -> Recipients:
 def for_contact(contact: Contact) -> Recipients:
     """Return the one contact ``contact``."""
     return Recipients(str(contact), 1, None, (contact.pk,))
+
+
+def sample_contact_ids(contacts: QuerySet[Contact], size: int) -> list[int]:
+    """Pick the ids of ``size`` contacts at random from ``contacts``."""
+    ids = list(contacts.values_list("pk", flat=True))
+    if not ids:
+        raise GenerationError(_("There are no contacts to generate links for."), code="empty")
+    if not 1 <= size <= len(ids):
+        raise GenerationError(
+            _("The sample size must be between 1 and %(count)d, the number of contacts.")
+            % {"count": len(ids)},
+            code="sample_size",
+        )
+    return random.SystemRandom().sample(ids, size)

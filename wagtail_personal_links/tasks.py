@@ -9,20 +9,12 @@ downloaded or used.
 
 from __future__ import annotations
 
-import datetime
-from functools import partial
-from typing import Any
-
-from django.db import transaction
 from django_tasks import task
-from wagtail.models import Page
 
 from . import generation
-from .conf import personal_links_settings
 from .models import LinkBatch
-from .recipients import Recipients
 
-__all__ = ["generate_batch", "generate_links"]
+__all__ = ["generate_links"]
 
 
 @task()
@@ -33,35 +25,3 @@ def generate_links(batch_id: int, contact_ids: list[int] | None = None) -> int:
     """
     batch = LinkBatch.objects.select_related("segment").get(pk=batch_id)
     return generation.fill_batch(batch, contact_ids).total
-
-
-def generate_batch(
-    page: Page,
-    recipients: Recipients,
-    *,
-    expires_at: datetime.datetime | None,
-    created_by: Any = None,
-    source: str = LinkBatch.Source.ADMIN,
-) -> LinkBatch:
-    """Make a batch of links for ``recipients``: at once, or in the background when large.
-
-    Above ``PERSONAL_LINKS_BACKGROUND_THRESHOLD`` contacts the batch is saved
-    as ``generating`` and :func:`generate_links` is enqueued once the current
-    transaction commits. The batch is returned as it stands afterwards.
-    """
-    fields = {
-        "expires_at": expires_at,
-        "created_by": created_by,
-        "source": source,
-        "target_label": recipients.label,
-        "segment": recipients.segment,
-    }
-    if recipients.count <= personal_links_settings.BACKGROUND_THRESHOLD:
-        return generation.create_batch(page, recipients.contacts(), **fields)
-    batch = generation.start_batch(
-        page, status=LinkBatch.Status.GENERATING, total=recipients.count, **fields
-    )
-    ids = None if recipients.contact_ids is None else list(recipients.contact_ids)
-    transaction.on_commit(partial(generate_links.enqueue, batch.pk, ids))
-    batch.refresh_from_db(fields=["status", "total", "error"])
-    return batch

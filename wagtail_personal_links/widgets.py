@@ -13,20 +13,12 @@ from wagtail.admin.telepath import JSContext
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .models import Contact
+from .models.contacts import format_attribute_value
 
-__all__ = ["AttributesWidget", "ContactChooserModal", "ContactsChooser", "format_attribute_value"]
+__all__ = ["AttributesWidget", "ContactChooserModal", "ContactsChooser"]
 
 SCRIPT_PREFIX = "wagtail_personal_links/js/"
 STYLES = {"all": ["wagtail_personal_links/css/admin.css"]}
-
-
-def format_attribute_value(value: Any) -> str:
-    """Return an attribute value as the text an editor sees and types."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def repeated(data: Any, key: str) -> list[str]:

@@ -16,8 +16,8 @@ from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from ..models import Contact, Segment
-from ..models.contacts import validate_attributes
-from ..widgets import AttributesWidget, ContactsChooser, format_attribute_value
+from ..models.contacts import format_attribute_value, validate_attributes
+from ..widgets import AttributesWidget, ContactsChooser
 
 __all__ = [
     "AttributesField",

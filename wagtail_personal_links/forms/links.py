@@ -7,30 +7,26 @@ from typing import Any
 
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from .. import generation, recipients
+from .. import recipients
 from ..conf import personal_links_settings
 from ..models import Contact, Segment
+from ..models.rules import GenerationError, expiry_from_date, utc_today
 
 __all__ = ["ExpiryDateInput", "GenerateLinksForm"]
 
 EXPIRY_HELP_TEXT = _("Links stay valid through this date (until 00:00 UTC the next day)")
 
 
-def _utc_today() -> datetime.date:
-    return timezone.now().astimezone(datetime.UTC).date()
-
-
 class ExpiryDateInput(AdminDateInput):
     """Wagtail's date picker, offering only dates from tomorrow (UTC) onward."""
 
     def get_config(self) -> dict[str, Any]:
-        tomorrow = _utc_today() + datetime.timedelta(days=1)
+        tomorrow = utc_today() + datetime.timedelta(days=1)
         return {**super().get_config(), "minDate": tomorrow.isoformat(), "formatDate": "Y-m-d"}
 
 
@@ -97,7 +93,7 @@ class GenerateLinksForm(forms.Form):
         self.fields["segment"].choices = [("", "---------"), *self.segment_choices]
         days = personal_links_settings.DEFAULT_EXPIRY_DAYS
         if days is not None:
-            self.fields["expires"].initial = _utc_today() + datetime.timedelta(days=days)
+            self.fields["expires"].initial = utc_today() + datetime.timedelta(days=days)
 
     def clean_segment(self) -> Segment | None:
         pk = self.cleaned_data.get("segment")
@@ -114,8 +110,8 @@ class GenerateLinksForm(forms.Form):
         data["expires_at"] = None
         if data.get("expires") is not None:
             try:
-                data["expires_at"] = generation.expiry_from_date(data["expires"])
-            except generation.GenerationError as exc:
+                data["expires_at"] = expiry_from_date(data["expires"])
+            except GenerationError as exc:
                 self.add_generation_error(exc)
         if "target" in data:
             self.clean_recipients(data)
@@ -139,10 +135,10 @@ class GenerateLinksForm(forms.Form):
                 data["recipients"] = recipients.for_sample(data["segment"], data["sample_size"])
             else:
                 data["recipients"] = recipients.for_segment(data["segment"])
-        except generation.GenerationError as exc:
+        except GenerationError as exc:
             self.add_generation_error(exc)
 
-    def add_generation_error(self, error: generation.GenerationError) -> None:
+    def add_generation_error(self, error: GenerationError) -> None:
         """Show a refusal of the generation service beside the field it concerns."""
         field = self.FIELD_FOR_ERROR.get(error.code)
         if field == "segment" and self.cleaned_data.get("target") == "contact":

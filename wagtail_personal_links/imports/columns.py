@@ -21,7 +21,7 @@ from import_export.results import InvalidRow
 from tablib import Dataset
 
 from ..cells import unescape_cell
-from ..models.contacts import normalize_email, validate_attributes
+from ..models.contacts import email_key, format_attribute_value, validate_attributes
 
 __all__ = [
     "FIELD_ALIASES",
@@ -32,7 +32,6 @@ __all__ = [
     "cell_text",
     "cell_value",
     "match_columns",
-    "render_value",
 ]
 
 #: Contact field -> the other spellings its column may have.
@@ -79,6 +78,8 @@ class Columns:
 
     fields: dict[str, str]
     attributes: dict[str, str]
+    #: Field names and attribute keys in the order of the file's columns.
+    order: tuple[str, ...] = ()
 
     def label(self, name: str) -> str:
         """Return the header of the column that fills ``name``, as the file spells it."""
@@ -88,8 +89,8 @@ class Columns:
     def row_keys(self, row: dict[str, Any]) -> tuple[str | None, str | None]:
         """Return the row's Custom ID and lowercased email: what it is matched by."""
         custom_id = cell_text(row.get(self.fields.get("external_id")))
-        email = normalize_email(cell_text(row.get(self.fields.get("email"))))
-        return custom_id or None, email.lower() or None
+        email = email_key(cell_text(row.get(self.fields.get("email"))))
+        return custom_id or None, email or None
 
     def describe(self, invalid_row: InvalidRow) -> list[str]:
         """Return a line per error: "row 17, Email: 'bob@' is not a valid email address"."""
@@ -104,12 +105,14 @@ class Columns:
         ]
 
     def changes(self, before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
-        """Return (column, before, after) for each value that differs."""
-        return [
-            (self.label(name), before.get(name, ""), after.get(name, ""))
-            for name in {**before, **after}
-            if before.get(name, "") != after.get(name, "")
+        """Return (column, before, after) for each value that differs, in the file's order."""
+        names = [
+            name for name in {**before, **after} if before.get(name, "") != after.get(name, "")
         ]
+        names.sort(
+            key=lambda name: self.order.index(name) if name in self.order else len(self.order)
+        )
+        return [(self.label(name), before.get(name, ""), after.get(name, "")) for name in names]
 
 
 def attribute_key(header: str) -> str:
@@ -126,7 +129,7 @@ def match_columns(dataset: Dataset) -> Columns:
     """
     fields: dict[str, str] = {}
     attributes: dict[str, str] = {}
-    problems = []
+    order, problems = [], []
     for index, raw in enumerate(dataset.headers or []):
         header = cell_text(raw)
         if not header:
@@ -136,29 +139,37 @@ def match_columns(dataset: Dataset) -> Columns:
                 )
             continue
         field = _FIELD_BY_ALIAS.get(_compact(header))
-        name = field or attribute_key(header)
-        taken = fields if field else attributes
-        if name in taken:
-            problems.append(
-                _("The columns “%(first)s” and “%(second)s” both fill “%(name)s”; keep one.")
-                % {"first": cell_text(taken[name]), "second": header, "name": name}
-            )
-            continue
-        if not field:
-            try:
-                validate_attributes({name: None})
-            except ValidationError as error:
-                problems.append(
-                    _("Column “%(header)s”: %(message)s")
-                    % {"header": header, "message": error.messages[0]}
-                )
-                continue
-        taken[name] = raw
+        name, taken = (field, fields) if field else (attribute_key(header), attributes)
+        if problem := _column_problem(header, name, taken, is_attribute=not field):
+            problems.append(problem)
+        else:
+            taken[name] = raw
+            order.append(name)
     if "email" not in fields:
         problems.insert(0, _("The file has no email column. Name one column “Email”."))
     if problems:
         raise ContactImportError(problems)
-    return Columns(fields=fields, attributes=attributes)
+    return Columns(fields=fields, attributes=attributes, order=tuple(order))
+
+
+def _column_problem(
+    header: str, name: str, taken: dict[str, str], *, is_attribute: bool
+) -> str | None:
+    if name in taken:
+        return _("The columns “%(first)s” and “%(second)s” both fill “%(name)s”; keep one.") % {
+            "first": cell_text(taken[name]),
+            "second": header,
+            "name": name,
+        }
+    if is_attribute:
+        try:
+            validate_attributes({name: None})
+        except ValidationError as error:
+            return _("Column “%(header)s”: %(message)s") % {
+                "header": header,
+                "message": error.messages[0],
+            }
+    return None
 
 
 def cell_text(value: Any) -> str:
@@ -166,7 +177,7 @@ def cell_text(value: Any) -> str:
     value = cell_value(value)
     if value is None:
         return ""
-    return render_value(value)
+    return format_attribute_value(value)
 
 
 def cell_value(value: Any) -> str | int | float | bool | None:
@@ -182,14 +193,3 @@ def cell_value(value: Any) -> str | int | float | bool | None:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return unescape_cell(str(value).strip()) or None
-
-
-def render_value(value: Any) -> str:
-    """Return an attribute value as the text a file holds for it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.fields import Field
@@ -16,11 +15,10 @@ from import_export.resources import ModelResource
 from tablib import Dataset
 
 from ..models import Contact
-from ..models.contacts import normalize_email
-from .columns import cell_text, cell_value, render_value
+from ..models.contacts import CONTACT_FIELDS, email_key, format_attribute_value, normalize_email
+from .columns import cell_text, cell_value
 
 __all__ = [
-    "CONTACT_FIELDS",
     "AttributeField",
     "ContactInstanceLoader",
     "EmailField",
@@ -29,17 +27,15 @@ __all__ = [
     "contact_values",
     "max_length",
     "text_field",
-    "update_contacts",
 ]
-
-
-CONTACT_FIELDS = ("email", "external_id", "first_name", "last_name")
 
 
 def contact_values(contact: Contact) -> dict[str, str]:
     """Return a contact's fields and attributes as the text a file holds for them."""
-    values = {name: render_value(getattr(contact, name)) for name in CONTACT_FIELDS}
-    values.update((key, render_value(value)) for key, value in contact.attributes.items())
+    values = {name: format_attribute_value(getattr(contact, name)) for name in CONTACT_FIELDS}
+    values.update(
+        (key, format_attribute_value(value)) for key, value in contact.attributes.items()
+    )
     return values
 
 
@@ -103,7 +99,7 @@ class AttributeWidget(widgets.Widget):
         return cell_value(value)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return render_value(value)
+        return format_attribute_value(value)
 
 
 class AttributeField(Field):
@@ -158,24 +154,4 @@ class ContactInstanceLoader(BaseInstanceLoader):
         for contact in contacts.order_by():
             if contact.external_id:
                 self._by_custom_id[contact.external_id] = contact
-            self._by_email[contact.email.lower()] = contact
-
-
-def update_contacts(
-    contacts: list[Contact], field_names: list[str], connection: BaseDatabaseWrapper
-) -> None:
-    """Write ``field_names`` of each contact with one ``executemany`` UPDATE."""
-    fields = [Contact._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = (
-        f"UPDATE {quote(Contact._meta.db_table)} SET {assignments} "
-        f"WHERE {quote(Contact._meta.pk.column)} = %s"
-    )
-    rows = [
-        [field.get_db_prep_save(getattr(contact, field.attname), connection) for field in fields]
-        + [contact.pk]
-        for contact in contacts
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+            self._by_email[email_key(contact.email)] = contact

@@ -9,15 +9,12 @@ The command line uses it through django-import-export's own commands::
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.resources import ModelResource
 from import_export.results import Result
@@ -26,6 +23,8 @@ from tablib import Dataset
 from ..cells import escape_cell
 from ..conf import personal_links_settings
 from ..models import Contact
+from ..models.contacts import CONTACT_FIELDS
+from .bulk import ExecutemanyUpdateMixin
 from .columns import (
     Columns,
     ContactImportError,
@@ -34,7 +33,6 @@ from .columns import (
     match_columns,
 )
 from .fields import (
-    CONTACT_FIELDS,
     AttributeField,
     ContactInstanceLoader,
     EmailField,
@@ -42,36 +40,29 @@ from .fields import (
     contact_values,
     max_length,
     text_field,
-    update_contacts,
 )
+from .rows import Duplicates, RowChanges, SeenKeys, matching_contact
 
-__all__ = ["ContactResource", "Duplicates", "RowChanges"]
-
-
-class Duplicates(models.TextChoices):
-    """What an import does with a row that matches an existing contact."""
-
-    SKIP = "skip", gettext_lazy("Skip: leave existing contacts untouched")
-    UPDATE = "update", gettext_lazy("Update: change the columns given, keep the rest")
-    OVERWRITE = "overwrite", gettext_lazy("Overwrite: as update, and replace all attributes")
+__all__ = ["ContactResource", "Duplicates", "RowChanges"]  # the last two from .rows
 
 
-@dataclass
-class RowChanges:
-    """What importing one row changes: (column, before, after) triples."""
-
-    row: int
-    is_new: bool
-    contact: str
-    changes: list[tuple[str, str, str]]
-
-
-class ContactResource(ModelResource):
+class ContactResource(ExecutemanyUpdateMixin, ModelResource):
     """Contacts in and out of spreadsheets, one row per contact.
 
     A row updates the contact with its Custom ID when it has one, and otherwise
     the contact with its email, ignoring case. Columns that are not contact
     fields are attributes. An empty cell changes nothing.
+
+    ``Meta`` sets what django-import-export can express; what stays custom,
+    in its named hooks, and why: the file's size and headers are checked
+    before any row (``import_data``), because columns are matched by alias and
+    become attribute fields; rows are matched by Custom ID *or* email, which
+    ``import_id_fields`` cannot say (``get_instance``, with a prefetching
+    loader); a file naming one contact twice is refused row by row
+    (``before_import_row``); the preview needs each row's before and after
+    (``after_init_instance``, ``after_save_instance``); one invalid row fails
+    the whole import (``after_import``); and exports give each attribute a
+    column and escape formulas (``before_export``, ``export_field``).
     """
 
     email = EmailField("email", "Email", EmailWidget(max_length("email")))
@@ -95,8 +86,7 @@ class ContactResource(ModelResource):
         self.preview_limit = preview_limit
         self.columns = Columns(fields={}, attributes={})
         self.preview: list[RowChanges] = []
-        self.seen_emails: dict[str, int] = {}
-        self.seen_custom_ids: dict[str, int] = {}
+        self.seen = SeenKeys()
 
     def import_data(self, dataset: Dataset, *args: Any, **kwargs: Any) -> Result:
         """Import the rows, or none of them when the columns or the size are unusable."""
@@ -127,42 +117,19 @@ class ContactResource(ModelResource):
             field.column_name = self.columns.fields.get(field.attribute, field.column_name)
         for key, header in self.columns.attributes.items():
             self.fields[key] = AttributeField(key, header)
-        self.preview, self.seen_emails, self.seen_custom_ids = [], {}, {}
+        self.preview, self.seen = [], SeenKeys()
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         """Refuse a row whose email or Custom ID an earlier row already has."""
-        custom_id, email = self.columns.row_keys(row)
-        sheet_row = kwargs["row_number"] + 1  # the header is row 1, as in spreadsheets
-        for name, key, seen in (
-            ("email", email, self.seen_emails),
-            ("external_id", custom_id, self.seen_custom_ids),
-        ):
-            if key in seen:
-                raise ValidationError(
-                    {
-                        name: _("'%(value)s' is already in row %(row)d")
-                        % {"value": self.cell(row, name), "row": seen[key]}
-                    }
-                )
-        if email:
-            self.seen_emails[email] = sheet_row
-        if custom_id:
-            self.seen_custom_ids[custom_id] = sheet_row
+        cells = {name: self.cell(row, name) for name in ("email", "external_id")}
+        # The header is row 1, as in spreadsheets.
+        self.seen.add(*self.columns.row_keys(row), kwargs["row_number"] + 1, cells)
 
     def get_instance(self, instance_loader: ContactInstanceLoader, row: dict[str, Any]) -> Any:
         """Return the contact with the row's Custom ID, else the one with its email."""
         custom_id, email = self.columns.row_keys(row)
-        by_custom_id, by_email = instance_loader.contacts_for(custom_id, email)
-        if by_custom_id and by_email and by_custom_id.pk != by_email.pk:
-            message = _("'%(email)s' is the email of another contact than Custom ID '%(id)s'")
-            raise ValidationError(
-                {"email": message % {"email": self.cell(row, "email"), "id": custom_id}}
-            )
-        if by_custom_id is None and by_email is not None and custom_id and by_email.external_id:
-            message = _("'%(id)s' does not match '%(email)s', whose Custom ID is '%(other)s'")
-            values = {"id": custom_id, "email": by_email.email, "other": by_email.external_id}
-            raise ValidationError({"external_id": message % values})
-        return by_custom_id or by_email
+        found = instance_loader.contacts_for(custom_id, email)
+        return matching_contact(*found, custom_id, self.cell(row, "email"))
 
     def after_init_instance(
         self, instance: Contact, new: bool, row: dict[str, Any], **kwargs: Any
@@ -206,29 +173,6 @@ class ContactResource(ModelResource):
 
     def get_bulk_update_fields(self) -> list[str]:
         return [*CONTACT_FIELDS, "attributes", "updated_at"]
-
-    def bulk_update(
-        self,
-        using_transactions: bool,
-        dry_run: bool,
-        raise_errors: bool,
-        batch_size: int | None = None,
-        result: Result | None = None,
-    ) -> None:
-        """Save a batch of changed contacts with one ``executemany`` UPDATE.
-
-        ``QuerySet.bulk_update()`` builds a CASE expression per field and row,
-        which costs more than everything else an import does.
-        """
-        if not self.update_instances or (dry_run and not using_transactions):
-            return
-        try:
-            connection = connections[self.get_db_connection_name()]
-            update_contacts(self.update_instances, self.get_bulk_update_fields(), connection)
-        except Exception as error:
-            self.handle_import_error(result, error, raise_errors)
-        finally:
-            self.update_instances.clear()
 
     def cell(self, row: dict[str, Any], name: str) -> str:
         """Return the text of the row's cell for a contact field."""

@@ -137,9 +137,9 @@ def confirm_import(
 def add_imported_contacts(segment: Segment, resource: ContactResource) -> int:
     """Add the contacts of every row the resource imported to ``segment``; return how many."""
     added = 0
-    for emails in _chunks(list(resource.seen_emails)):
+    for emails in _chunks(list(resource.seen.emails)):
         added += segment.add_contacts(Contact.objects.with_emails(emails))
-    for custom_ids in _chunks(list(resource.seen_custom_ids)):
+    for custom_ids in _chunks(list(resource.seen.custom_ids)):
         added += segment.add_contacts(Contact.objects.filter(external_id__in=custom_ids))
     return added
 

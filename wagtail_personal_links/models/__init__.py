@@ -1,9 +1,12 @@
+from .batches import LinkBatch
 from .contacts import Contact
-from .links import LinkBatch, LinkStatus, PersonalLink
+from .links import PersonalLink
+from .rules import BatchState, LinkStatus, get_link_status
 from .segments import Segment, SegmentMembership
 from .submissions import PersonalLinkFormSubmission
 
 __all__ = [
+    "BatchState",
     "Contact",
     "LinkBatch",
     "LinkStatus",
@@ -11,4 +14,5 @@ __all__ = [
     "PersonalLinkFormSubmission",
     "Segment",
     "SegmentMembership",
+    "get_link_status",
 ]

@@ -11,7 +11,19 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["RESERVED_ATTRIBUTE_KEYS", "Contact", "normalize_email", "validate_attributes"]
+__all__ = [
+    "CONTACT_FIELDS",
+    "RESERVED_ATTRIBUTE_KEYS",
+    "Contact",
+    "email_key",
+    "format_attribute_value",
+    "normalize_custom_id",
+    "normalize_email",
+    "validate_attributes",
+]
+
+#: A contact's own fields, besides its attributes, in the order files list them.
+CONTACT_FIELDS = ("external_id", "first_name", "last_name", "email")
 
 ATTRIBUTE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
@@ -40,6 +52,27 @@ def normalize_email(email: str) -> str:
     email = (email or "").strip()
     local, sep, domain = email.rpartition("@")
     return f"{local}{sep}{domain.lower()}" if sep else email
+
+
+def email_key(email: str) -> str:
+    """Return what emails are compared by: normalised, then lowercased, as the constraint does."""
+    return normalize_email(email).lower()
+
+
+def normalize_custom_id(custom_id: str | None) -> str | None:
+    """Return the Custom ID stripped, or ``None`` for a blank one (blanks never clash)."""
+    return (custom_id or "").strip() or None
+
+
+def format_attribute_value(value: Any) -> str:
+    """Return an attribute value as the text a file or an editor holds for it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def validate_attributes(value: Any) -> None:
@@ -75,7 +108,7 @@ class ContactQuerySet(models.QuerySet):
 
     def with_emails(self, emails: Iterable[str]) -> ContactQuerySet:
         """Select the contacts whose email equals one of ``emails``, ignoring case."""
-        lowered = {normalize_email(email).lower() for email in emails}
+        lowered = {email_key(email) for email in emails}
         return self.alias(email_lower=Lower("email")).filter(email_lower__in=lowered)
 
     def with_email(self, email: str) -> ContactQuerySet:
@@ -122,9 +155,13 @@ class Contact(models.Model):
         return f"{name} <{self.email}>" if name else self.email
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email = normalize_email(self.email)
-        self.external_id = (self.external_id or "").strip() or None
+        self.normalize()
         super().save(*args, **kwargs)
+
+    def normalize(self) -> None:
+        """Normalise the email and the Custom ID the way they are stored."""
+        self.email = normalize_email(self.email)
+        self.external_id = normalize_custom_id(self.external_id)
 
     @property
     def full_name(self) -> str:
@@ -133,8 +170,7 @@ class Contact(models.Model):
     def clean(self) -> None:
         """Normalise the email and Custom ID and name any existing contact they clash with."""
         super().clean()
-        self.email = normalize_email(self.email)
-        self.external_id = (self.external_id or "").strip() or None
+        self.normalize()
         if self.email:
             clash = Contact.objects.with_email(self.email).exclude(pk=self.pk).first()
             if clash is not None:

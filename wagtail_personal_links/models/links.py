@@ -1,4 +1,4 @@
-"""Link batches and the personal links in them."""
+"""Personal links: one contact's link to one survey page, and the queries over them."""
 
 from __future__ import annotations
 
@@ -6,26 +6,21 @@ import base64
 import datetime
 import os
 import secrets
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
-from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import tokens
+from .batches import LinkBatch
 from .contacts import Contact
-from .segments import Segment
+from .rules import LinkStatus, get_link_status, is_expired, stamp_once
 
-__all__ = [
-    "LinkBatch",
-    "LinkStatus",
-    "PersonalLink",
-    "PersonalLinkQuerySet",
-    "new_public_id",
-    "new_public_ids",
-]
+__all__ = ["PersonalLink", "PersonalLinkQuerySet", "new_public_id", "new_public_ids"]
 
 #: Random bytes in a public id: 72 bits, written as 12 URL-safe characters.
 PUBLIC_ID_BYTES = 9
@@ -43,85 +38,6 @@ def new_public_ids(count: int) -> list[str]:
     width = PUBLIC_ID_BYTES * 4 // 3
     blob = base64.urlsafe_b64encode(os.urandom(PUBLIC_ID_BYTES * count)).decode()
     return [blob[start : start + width] for start in range(0, width * count, width)]
-
-
-class LinkBatch(models.Model):
-    """One generation of personal links for one survey page."""
-
-    class Source(models.TextChoices):
-        ADMIN = "admin", _("Admin")
-        COMMAND = "command", _("Management command")
-        API = "api", _("API")
-
-    class Status(models.TextChoices):
-        GENERATING = "generating", _("Generating")
-        COMPLETE = "complete", _("Complete")
-        FAILED = "failed", _("Failed")
-
-    page = models.ForeignKey(
-        "wagtailcore.Page",
-        on_delete=models.CASCADE,
-        related_name="personal_link_batches",
-        verbose_name=_("page"),
-    )
-    target_label = models.CharField(
-        _("contacts"),
-        max_length=255,
-        help_text=_("Who the batch was made for, as described when it was generated."),
-    )
-    segment = models.ForeignKey(
-        Segment,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="link_batches",
-        verbose_name=_("segment"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    source = models.CharField(
-        _("source"), max_length=16, choices=Source.choices, default=Source.ADMIN
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.COMPLETE
-    )
-    total = models.PositiveIntegerField(
-        _("links"), default=0, help_text=_("How many links the batch holds when complete.")
-    )
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("link batch")
-        verbose_name_plural = _("link batches")
-        ordering = ["-created_at", "-pk"]
-        permissions = [("generate_personal_links", _("Can generate personal links"))]
-
-    def __str__(self) -> str:
-        return f"{self.target_label} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def revoke(self) -> bool:
-        """Revoke every link of the batch; return False if it was revoked already."""
-        unrevoked = LinkBatch.objects.filter(revoked_at__isnull=True)
-        return _stamp_once(self, "revoked_at", unrevoked, timezone.now())
-
-
-class LinkStatus(models.TextChoices):
-    """What a personal link is good for at a given moment."""
-
-    USABLE = "usable", _("Usable")
-    ANSWERED = "answered", _("Answered")
-    REVOKED = "revoked", _("Revoked")
-    EXPIRED = "expired", _("Expired")
-    INVALID = "invalid", _("Not valid")
 
 
 class PersonalLinkQuerySet(models.QuerySet):
@@ -165,6 +81,32 @@ class PersonalLinkQuerySet(models.QuerySet):
             contact_id=OuterRef("contact_id"),
         )
         return self.select_related("batch").annotate(contact_has_answered=Exists(answers))
+
+    def non_responders(self) -> PersonalLinkQuerySet:
+        """Select the links no answer came through."""
+        return self.filter(submitted_at__isnull=True)
+
+    def bulk_insert(self, batch: LinkBatch, contact_ids: Iterable[int], chunk_size: int) -> int:
+        """Insert a link for each contact id into ``batch``, in chunks; return how many.
+
+        The ORM's per-object cost, not the database, is what makes
+        ``bulk_create`` slow for 100,000 links, so rows go in as plain
+        parameters: one ``INSERT ... SELECT unnest(...)`` per chunk on
+        PostgreSQL, ``executemany`` elsewhere. Each chunk is atomic, so outside
+        a transaction every chunk commits (showing progress) and a bad contact
+        id fails at its commit, leaving the connection usable.
+        """
+        ids, count = iter(contact_ids), 0
+        expires_at = connection.ops.adapt_datetimefield_value(batch.expires_at)
+        code_hash = tokens.code_hasher()
+        with connection.cursor() as cursor:
+            while chunk := list(islice(ids, chunk_size)):
+                public_ids = new_public_ids(len(chunk))
+                hashes = [code_hash(public_id) for public_id in public_ids]
+                with transaction.atomic():
+                    _insert(cursor, batch.pk, expires_at, public_ids, chunk, hashes)
+                count += len(chunk)
+        return count
 
 
 class PersonalLink(models.Model):
@@ -221,30 +163,28 @@ class PersonalLink(models.Model):
 
     def is_expired(self, now: datetime.datetime | None = None) -> bool:
         """Say whether the link has expired: it is valid until ``expires_at``, exclusive."""
-        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+        return is_expired(self.expires_at, now)
 
     def get_status(self, now: datetime.datetime | None = None) -> LinkStatus:
-        """Say what the link is good for now.
+        """Say what the link is good for now, by :func:`~.rules.get_link_status`.
 
         Reads the batch, so load links with :meth:`PersonalLinkQuerySet.for_gate`;
         without its ``contact_has_answered``, only this link's own answer counts.
-        An answer outranks the other states: a respondent who answered is
-        thanked, whatever happened to the link since.
         """
-        if self.submitted_at is not None or getattr(self, "contact_has_answered", False):
-            return LinkStatus.ANSWERED
-        if self.revoked_at is not None or self.batch.revoked_at is not None:
-            return LinkStatus.REVOKED
-        if self.is_expired(now):
-            return LinkStatus.EXPIRED
-        if self.batch.status != LinkBatch.Status.COMPLETE:
-            return LinkStatus.INVALID
-        return LinkStatus.USABLE
+        batch = self.batch
+        return get_link_status(
+            answered=self.submitted_at is not None or getattr(self, "contact_has_answered", False),
+            revoked=self.revoked_at is not None or batch.revoked_at is not None,
+            expires_at=self.expires_at,
+            opened=self.opened_at is not None,
+            complete=batch.status == LinkBatch.Status.COMPLETE,
+            now=now,
+        )
 
     def mark_opened(self) -> bool:
         """Record the first visit; return False if the link was opened before."""
         unopened = PersonalLink.objects.filter(opened_at__isnull=True)
-        return _stamp_once(self, "opened_at", unopened, timezone.now())
+        return stamp_once(self, "opened_at", unopened, timezone.now())
 
     def consume(self) -> bool:
         """Use the link up for an answer; return False if it is no longer usable.
@@ -255,23 +195,38 @@ class PersonalLink(models.Model):
         ``submitted_at`` set.
         """
         now = timezone.now()
-        return _stamp_once(self, "submitted_at", PersonalLink.objects.usable(now), now)
+        return stamp_once(self, "submitted_at", PersonalLink.objects.usable(now), now)
 
     def revoke(self) -> bool:
         """Revoke the link; return False if it was revoked already."""
         unrevoked = PersonalLink.objects.filter(revoked_at__isnull=True)
-        return _stamp_once(self, "revoked_at", unrevoked, timezone.now())
+        return stamp_once(self, "revoked_at", unrevoked, timezone.now())
 
 
-def _stamp_once(
-    instance: models.Model, field: str, queryset: models.QuerySet, now: datetime.datetime
-) -> bool:
-    """Set ``field`` to ``now`` in one conditional UPDATE, if ``queryset`` still selects the row.
+_INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at", "code_hash")
 
-    The condition is checked by the database on the row it writes, never read
-    first in Python, so concurrent requests cannot both succeed.
-    """
-    stamped = queryset.filter(pk=instance.pk).update(**{field: now})
-    if stamped:
-        setattr(instance, field, now)
-    return bool(stamped)
+
+def _insert(
+    cursor: Any,
+    batch_id: int,
+    expires_at: Any,
+    public_ids: list[str],
+    contact_ids: list[int],
+    code_hashes: list[str],
+) -> None:
+    opts = PersonalLink._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(opts.get_field(name).column) for name in _INSERT_FIELDS)
+    head = f"INSERT INTO {quote(opts.db_table)} ({columns})"
+    if connection.vendor == "postgresql":
+        cursor.execute(  # one statement for the chunk instead of one per row
+            f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s,"
+            " unnest(%s::varchar[])",
+            [public_ids, batch_id, contact_ids, expires_at, code_hashes],
+        )
+    else:
+        rows = zip(public_ids, contact_ids, code_hashes, strict=True)
+        cursor.executemany(
+            f"{head} VALUES (%s, %s, %s, %s, %s)",
+            [(public_id, batch_id, pk, expires_at, hashed) for public_id, pk, hashed in rows],
+        )

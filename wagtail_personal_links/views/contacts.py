@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from ..cells import escape_cell
 from ..models import Contact, Segment
-from ..widgets import format_attribute_value
+from ..models.contacts import format_attribute_value
 from .imports import ImportContactsButtonMixin
 
 __all__ = [

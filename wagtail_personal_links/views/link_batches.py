@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import audit
 from ..models import LinkBatch
-from .link_history import STATE_LABELS, batch_progress, batch_state, batch_url
+from .link_history import batch_progress, batch_url
 from .links import PageLinksMixin, links_csv_response
 
 __all__ = ["BatchMixin", "BatchStatusView", "DownloadLinksView", "RevokeBatchView"]
@@ -42,7 +42,7 @@ class DownloadLinksView(BatchMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         links = self.batch.links.all()
         if self.non_responders_only:
-            links = links.filter(submitted_at__isnull=True)
+            links = links.non_responders()
         audit.log_batch_action(
             audit.DOWNLOAD,
             self.batch,
@@ -105,12 +105,12 @@ class BatchStatusView(BatchMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         batch = self.batch
         links = batch.links.count()
-        state = batch_state(batch)
+        state = batch.get_state()
         complete = batch.status == LinkBatch.Status.COMPLETE
         percent = 100 if complete else batch_progress(links, batch.total)
         data = {
-            "state": state,
-            "label": str(STATE_LABELS[state]),
+            "state": state.value,
+            "label": str(state.label),
             "links": links,
             "total": batch.total,
             "percent": percent,

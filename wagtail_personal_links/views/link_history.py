@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn
 from wagtail.admin.widgets import Button, ButtonWithDropdown, ListingButton
 from wagtail.models import Page
 
 from ..admin_urls import links_url
-from ..models import LinkBatch
+from ..models import BatchState, LinkBatch
 
-__all__ = ["STATE_LABELS", "batch_history", "batch_progress", "batch_state", "history_columns"]
-
-STATE_LABELS = {
-    "active": _("Active"),
-    "expired": _("Expired"),
-    "revoked": _("Revoked"),
-    "generating": _("Generating"),
-    "failed": _("Failed"),
-}
+__all__ = ["batch_history", "batch_progress", "history_columns"]
 
 
 def batch_history(page: Page) -> QuerySet[LinkBatch]:
@@ -34,24 +24,9 @@ def batch_history(page: Page) -> QuerySet[LinkBatch]:
     return (
         LinkBatch.objects.filter(page=page)
         .select_related("created_by")
-        .annotate(
-            link_count=Count("links"),
-            started_count=Count("links", filter=Q(links__opened_at__isnull=False)),
-            finished_count=Count("links", filter=Q(links__submitted_at__isnull=False)),
-        )
+        .with_link_counts()
         .order_by("-created_at", "-pk")
     )
-
-
-def batch_state(batch: LinkBatch, now: datetime.datetime | None = None) -> str:
-    """Return the batch's state: active, expired, revoked, generating or failed."""
-    if batch.status != LinkBatch.Status.COMPLETE:
-        return "generating" if batch.status == LinkBatch.Status.GENERATING else "failed"
-    if batch.revoked_at is not None:
-        return "revoked"
-    if batch.expires_at is not None and batch.expires_at <= (now or timezone.now()):
-        return "expired"
-    return "active"
 
 
 def batch_progress(links: int, total: int) -> int:
@@ -86,9 +61,9 @@ class StatusColumn(Column):
 
     def get_cell_context_data(self, instance: LinkBatch, parent_context: Any) -> dict[str, Any]:
         context = super().get_cell_context_data(instance, parent_context)
-        state = batch_state(instance)
-        context.update(state=state, label=STATE_LABELS[state])
-        if state == "generating":
+        state = instance.get_state()
+        context.update(state=state, label=state.label)
+        if state == BatchState.GENERATING:
             context["percent"] = batch_progress(instance.link_count, instance.total)
             context["status_url"] = batch_url("status", instance)
         return context

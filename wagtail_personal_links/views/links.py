@@ -22,10 +22,9 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.models import Page
 
-from .. import audit, exports, tasks
+from .. import audit, exports, generation
 from ..admin_urls import LINKS_NAMESPACE, links_url
 from ..forms.links import GenerateLinksForm
-from ..generation import GenerationError
 from ..models import LinkBatch, Segment
 from ..pages import page_takes_links
 from ..permissions import user_can_manage_links
@@ -125,13 +124,13 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                batch = tasks.generate_batch(
+                batch = generation.generate_batch(
                     self.page,
                     data["recipients"],
                     expires_at=data["expires_at"],
                     created_by=request.user,
                 )
-            except GenerationError as exc:
+            except generation.GenerationError as exc:
                 form.add_generation_error(exc)
             else:
                 return self.generated(batch)

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from wagtail.models import Page, Site
 
-from wagtail_personal_links import exports, generation
-from wagtail_personal_links.models import Contact, LinkBatch, Segment
+from wagtail_personal_links import exports, generation, recipients
+from wagtail_personal_links.models import Contact, LinkBatch, Segment, rules
 
 
 class Command(BaseCommand):
@@ -31,27 +31,21 @@ class Command(BaseCommand):
             "--expires",
             help="Last valid day, YYYY-MM-DD (links expire at 00:00 UTC the next day).",
         )
-        expiry.add_argument("--expiration-days", type=int, help="Expire N days from now.")
+        expiry.add_argument(
+            "--expiration-days",
+            type=int,
+            help="Valid through the Nth day from today (expire at 00:00 UTC the day after).",
+        )
         parser.add_argument("--output", default="-", help="CSV file to write; - for stdout.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        expires_at = self.expiry(options)
-        page = find_page(options["page"])
-        contacts, label, segment = self.recipients(options)
-        output = self.open_output(options["output"])
         try:
-            batch = generation.create_batch(
-                page,
-                contacts,
-                expires_at=expires_at,
-                source=LinkBatch.Source.COMMAND,
-                target_label=label,
-                segment=segment,
-            )
+            expires_at = self.expiry(options)
+            page = find_page(options["page"])
+            chosen = self.find_recipients(options)
+            output = self.open_output(options["output"])
+            batch = self.generate(page, chosen, expires_at, output, options["output"])
         except generation.GenerationError as exc:
-            if output is not None:
-                output.close()
-                Path(options["output"]).unlink()
             raise CommandError(exc.message) from exc
         lines = exports.csv_lines(exports.link_rows(batch))
         if output is None:
@@ -62,6 +56,21 @@ class Command(BaseCommand):
                 output.writelines(lines)
         self.stderr.write(f"Generated {batch.total} links in batch {batch.pk} for “{page}”.")
 
+    def generate(
+        self, page: Page, chosen: recipients.Recipients, expires_at: Any, output: Any, path: str
+    ) -> LinkBatch:
+        """Make the batch at once (a command waits for it); remove the output file on failure."""
+        try:
+            return generation.generate_batch(
+                page, chosen, expires_at=expires_at, source=LinkBatch.Source.COMMAND,
+                allow_background=False,
+            )  # fmt: skip
+        except generation.GenerationError:
+            if output is not None:
+                output.close()
+                Path(path).unlink()
+            raise
+
     def open_output(self, path: str) -> Any:
         """Open the CSV file before any link exists, so a bad path creates nothing."""
         if path == "-":
@@ -71,29 +80,21 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot write “{path}”: {exc.strerror}.") from exc
 
-    def recipients(self, options: dict[str, Any]) -> tuple[Any, str, Segment | None]:
+    def find_recipients(self, options: dict[str, Any]) -> recipients.Recipients:
+        """Return the chosen contacts, the way the admin's generate form describes them."""
         if options["contact"]:
-            contact = find_contact(options["contact"])
-            return [contact], str(contact), None
+            return recipients.for_contact(find_contact(options["contact"]))
         segment = find_segment(options["segment"])
-        contacts, label = segment.get_contacts(), segment.name
         if options["sample"] is not None:
-            try:
-                contacts = generation.sample_contacts(contacts, options["sample"])
-            except generation.GenerationError as exc:
-                raise CommandError(exc.message) from exc
-            label = f"Sample of {options['sample']} from {segment.name}"
-        return contacts, label, segment
+            return recipients.for_sample(segment, options["sample"])
+        return recipients.for_segment(segment)
 
     def expiry(self, options: dict[str, Any]) -> datetime.datetime | None:
-        try:
-            if options["expires"] is not None:
-                return generation.expiry_from_date(_date(options["expires"]))
-            if options["expiration_days"] is not None:
-                return generation.expiry_from_days(options["expiration_days"])
-            return generation.default_expiry()
-        except generation.GenerationError as exc:
-            raise CommandError(exc.message) from exc
+        if options["expires"] is not None:
+            return rules.expiry_from_date(_date(options["expires"]))
+        if options["expiration_days"] is not None:
+            return rules.expiry_from_days(options["expiration_days"])
+        return rules.default_expiry()
 
 
 def _date(value: str) -> datetime.date:
