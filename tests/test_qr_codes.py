@@ -5,7 +5,6 @@ import zipfile
 
 import pytest
 
-from tests.links_helpers import links_url
 from wagtail_personal_links import tokens
 from wagtail_personal_links.generation import create_batch
 from wagtail_personal_links.models import Contact
@@ -17,7 +16,9 @@ def batch(survey_page, contact):
     return create_batch(survey_page, [contact, bob], target_label="Pioneers")
 
 
-def test_the_zip_holds_one_svg_per_link_named_after_its_contact(admin_client, batch, contact):
+def test_the_zip_holds_one_svg_per_link_named_after_its_contact(
+    admin_client, links_url, batch, contact
+):
     response = admin_client.get(links_url("qr_zip", batch.page, batch))
 
     assert response.status_code == 200
@@ -31,7 +32,9 @@ def test_the_zip_holds_one_svg_per_link_named_after_its_contact(admin_client, ba
     assert svg.startswith("<svg") and "<title>Ada Lovelace</title>" in svg
 
 
-def test_the_sheet_shows_each_name_and_a_short_link_beside_its_code(admin_client, batch):
+def test_the_sheet_shows_each_name_and_a_short_link_beside_its_code(
+    admin_client, links_url, batch
+):
     response = admin_client.get(links_url("qr_sheet", batch.page, batch))
 
     html = b"".join(response.streaming_content).decode()
@@ -44,7 +47,7 @@ def test_the_sheet_shows_each_name_and_a_short_link_beside_its_code(admin_client
     assert all(len(code) == 20 and tokens.verify(code) for code in codes)
 
 
-def test_qr_code_downloads_are_logged_on_the_page(admin_client, batch):
+def test_qr_code_downloads_are_logged_on_the_page(admin_client, links_url, batch):
     from wagtail.models import PageLogEntry
 
     admin_client.get(links_url("qr_zip", batch.page, batch))
@@ -54,7 +57,7 @@ def test_qr_code_downloads_are_logged_on_the_page(admin_client, batch):
     assert entry.data["count"] == 2
 
 
-def test_the_history_offers_both_qr_downloads(admin_client, batch):
+def test_the_history_offers_both_qr_downloads(admin_client, links_url, batch):
     response = admin_client.get(links_url("index", batch.page))
 
     assert links_url("qr_zip", batch.page, batch) in response.text
