@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Page
 
 from . import tokens
@@ -45,6 +46,8 @@ LINK_COLUMNS = (
     "Expires At",
 )
 STATUS_COLUMN = "Status"
+#: Added after Status for batches whose links take more than one answer: "2 of 3".
+ANSWERS_COLUMN = "Answers"
 CHUNK_SIZE = 2_000
 
 
@@ -108,7 +111,9 @@ def link_rows(
     """
     prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
     sign = tokens.signer(token_format)
-    yield [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
+    multi_use = with_status and batch.max_answers != 1
+    header = [*LINK_COLUMNS, STATUS_COLUMN] if with_status else list(LINK_COLUMNS)
+    yield [*header, ANSWERS_COLUMN] if multi_use else header
     links = batch.links.order_by("pk")
     if non_responders_only:
         links = links.non_responders()
@@ -118,17 +123,32 @@ def link_rows(
     fields = ("public_id", "code_hash", *CONTACT_VALUES)
     fields += ("expires_at",) if own_expiry else ()
     fields += STATE_FIELDS if with_status else ()
+    fields += ("answer_count",) if multi_use else ()
     now = timezone.now()
     for public_id, code_hash, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
         contact, state = values[:5], values[5:]
         expires_at = state.pop(0) if own_expiry else batch.expires_at
         row = [*contact, prefix + sign(public_id, expires_at, code_hash), _iso(expires_at)]
         if with_status:
-            opened_at, submitted_at, revoked_at = state
+            opened_at, submitted_at, revoked_at, *count = state
+            if multi_use:  # finished once its answers run out
+                submitted_at = submitted_at if _used_up(count[0], batch.max_answers) else None
             row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,
                                    revoked_at=revoked_at or batch.revoked_at,
                                    expires_at=expires_at, now=now))  # fmt: skip
+        if multi_use:
+            row.append(_answers_cell(count[0], batch.max_answers))
         yield row
+
+
+def _used_up(count: int, allowed: int | None) -> bool:
+    return allowed is not None and count >= allowed
+
+
+def _answers_cell(count: int, allowed: int | None) -> str:
+    if allowed is None:
+        return str(count)
+    return gettext("%(count)d of %(allowed)d") % {"count": count, "allowed": allowed}
 
 
 def _links_with_own_expiry(batch: LinkBatch) -> QuerySet:

@@ -108,7 +108,8 @@ class PersonalLinksFormMixin(models.Model):
         try:
             response = super().serve(request, *args, **kwargs)
         except AlreadyAnswered:
-            return render_gate(request, Gate.ANSWERED, page=self, link=link)
+            gate = Gate.USED_UP if link is not None and link.is_multi_use else Gate.ANSWERED
+            return render_gate(request, gate, page=self, link=link)
         if link is not None or self.personal_links_invitation_only:
             add_gate_headers(response)
         return response

@@ -25,6 +25,7 @@ class LinkBatchQuerySet(models.QuerySet):
             link_count=Count("links"),
             started_count=Count("links", filter=Q(links__opened_at__isnull=False)),
             finished_count=Count("links", filter=Q(links__submitted_at__isnull=False)),
+            answer_count=Sum("links__answer_count"),
         )
 
     def link_totals(self) -> dict[str, int]:
@@ -98,6 +99,13 @@ class LinkBatch(models.Model):
         _("links"), default=0, help_text=_("How many links the batch holds when complete.")
     )
     error = models.TextField(_("error"), blank=True)
+    max_answers = models.PositiveIntegerField(
+        _("answers per link"),
+        null=True,
+        blank=True,
+        default=1,
+        help_text=_("How many answers each link of the batch takes; empty for unlimited."),
+    )
 
     objects = LinkBatchQuerySet.as_manager()
 

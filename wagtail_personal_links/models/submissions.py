@@ -70,14 +70,17 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         related_name="survey_submissions",
         verbose_name=_("contact"),
     )
-    personal_link = models.OneToOneField(
+    personal_link = models.ForeignKey(
         PersonalLink,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="submission",
+        related_name="submissions",
         verbose_name=_("personal link"),
     )
+    #: Came through a link that takes several answers (a team link): such
+    #: answers are bounded by the link's count, not by one per contact.
+    multi_use = models.BooleanField(_("through a multi-use link"), default=False)
     contact_external_id = models.CharField(_("Custom ID"), max_length=255, blank=True)
     contact_email = models.EmailField(_("email"), max_length=254, blank=True)
     contact_first_name = models.CharField(_("first name"), max_length=150, blank=True)
@@ -88,6 +91,7 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         constraints = [
             models.UniqueConstraint(
                 fields=["page", "contact"],
+                condition=models.Q(multi_use=False),
                 name="wagtail_personal_links_one_answer_per_contact",
             ),
         ]
@@ -111,10 +115,12 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         """Attribute the answer to the link's contact, copying the contact's details.
 
         Raises ``IntegrityError`` when the contact has already answered this
-        page: the database allows one answer per contact per page.
+        page: the database allows one answer per contact per page, except
+        through a multi-use link.
         """
         contact = link.contact
         self.personal_link = link
+        self.multi_use = link.is_multi_use
         self.contact = contact
         self.contact_external_id = contact.external_id or ""
         self.contact_email = contact.email
@@ -124,6 +130,7 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         self.save(
             update_fields=[
                 "personal_link",
+                "multi_use",
                 "contact",
                 "contact_external_id",
                 "contact_email",
