@@ -1,6 +1,9 @@
 """Links that take several answers, set on the generate form and counted at the database."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from wagtail_personal_links.generation import create_batch
@@ -95,3 +98,22 @@ def test_downloads_and_history_count_answers_against_what_is_allowed(
     assert rows[0][-2:] == ["Status", "Answers"]
     assert rows[1][-2:] == ["Started", "2 of 3"]
     assert "2 (up to 3 per link)" in history
+
+
+@pytest.mark.parametrize(("given", "expected"), [("3", 3), ("unlimited", None)])
+def test_the_command_takes_answers_per_link(survey_page, contact, given, expected):
+    call_command(
+        "generate_personal_links", "--page", "/customer-survey/", "--contact", contact.email,
+        "--answers-per-link", given, stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+
+    assert LinkBatch.objects.get().max_answers == expected
+
+
+def test_the_command_refuses_zero_answers_per_link(survey_page, contact):
+    with pytest.raises(CommandError, match="positive number or 'unlimited'"):
+        call_command(
+            "generate_personal_links", "--page", "/customer-survey/", "--contact", contact.email,
+            "--answers-per-link", "0", stdout=io.StringIO(), stderr=io.StringIO(),
+        )  # fmt: skip
+    assert not LinkBatch.objects.exists()
