@@ -17,6 +17,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from tests.conftest import make_editor
+from wagtail_personal_links.admin_urls import import_url
 from wagtail_personal_links.audit import IMPORT_CONTACTS
 from wagtail_personal_links.forms.imports import ImportStateForm
 from wagtail_personal_links.imports.storage import UploadStorage
@@ -24,10 +25,10 @@ from wagtail_personal_links.models import Contact, Segment
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = reverse("wagtail_personal_links_import:upload")
-CONFIRM_URL = reverse("wagtail_personal_links_import:confirm")
-CANCEL_URL = reverse("wagtail_personal_links_import:cancel")
-INVALID_ROWS_URL = reverse("wagtail_personal_links_import:invalid_rows")
+UPLOAD_URL = import_url("upload")
+CONFIRM_URL = import_url("confirm")
+CANCEL_URL = import_url("cancel")
+INVALID_ROWS_URL = import_url("invalid_rows")
 CONTACTS_URL = reverse("wagtailsnippets_wagtail_personal_links_contact:list")
 CSV_FILE = b"Email,First name,Plan\nada@example.com,Augusta,gold\ngrace@example.com,Grace,\n"
 
@@ -76,7 +77,7 @@ def test_upload_preview_confirm_and_summary(admin_client, superuser, contact, up
 
     entry = ModelLogEntry.objects.get(action=IMPORT_CONTACTS)
     assert confirmed.status_code == 302
-    assert confirmed.url == reverse("wagtail_personal_links_import:summary", args=[entry.pk])
+    assert confirmed.url == import_url("summary", entry.pk)
     contact.refresh_from_db()
     assert (contact.first_name, contact.attributes) == ("Augusta", {"plan": "gold"})
     assert Contact.objects.get(email="grace@example.com").first_name == "Grace"
@@ -351,7 +352,7 @@ def test_importing_takes_both_add_and_change_permissions(client, django_user_mod
     assert upload(client).status_code == 403
     for url in (CONFIRM_URL, CANCEL_URL, INVALID_ROWS_URL):
         assert client.post(url).status_code == 403
-    summary_url = reverse("wagtail_personal_links_import:summary", args=[1])
+    summary_url = import_url("summary", 1)
     assert client.get(summary_url).status_code == 403
 
 
