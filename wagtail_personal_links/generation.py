@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from . import tokens
 from .conf import personal_links_settings
 from .models import Contact, LinkBatch, PersonalLink
 from .models.rules import GenerationError, is_expired
@@ -109,7 +110,7 @@ def insert_links(
     batch: LinkBatch, contact_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE
 ) -> int:
     """Insert a link for each contact id into ``batch``, in chunks; return how many."""
-    return PersonalLink.objects.bulk_insert(batch, contact_ids, chunk_size)
+    return PersonalLink.objects.bulk_insert(batch, contact_ids, chunk_size, tokens.code_hasher())
 
 
 def fill_batch(

@@ -6,7 +6,7 @@ import base64
 import datetime
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import tokens
 from .batches import LinkBatch
 from .contacts import Contact
 from .rules import LinkStatus, get_link_status, is_expired, stamp_once
@@ -88,7 +87,13 @@ class PersonalLinkQuerySet(models.QuerySet):
         """Select the links no answer came through."""
         return self.filter(submitted_at__isnull=True)
 
-    def bulk_insert(self, batch: LinkBatch, contact_ids: Iterable[int], chunk_size: int) -> int:
+    def bulk_insert(
+        self,
+        batch: LinkBatch,
+        contact_ids: Iterable[int],
+        chunk_size: int,
+        code_hash: Callable[[str], str],
+    ) -> int:
         """Insert a link for each contact id into ``batch``, in chunks; return how many.
 
         The ORM's per-object cost, not the database, is what makes
@@ -96,11 +101,12 @@ class PersonalLinkQuerySet(models.QuerySet):
         parameters: one ``INSERT ... SELECT unnest(...)`` per chunk on
         PostgreSQL, ``executemany`` elsewhere. Each chunk is atomic, so outside
         a transaction every chunk commits (showing progress) and a bad contact
-        id fails at its commit, leaving the connection usable.
+        id fails at its commit, leaving the connection usable. ``code_hash``
+        gives each new public id the hash of its short code
+        (``tokens.code_hasher()``; models know nothing of tokens).
         """
         ids, count = iter(contact_ids), 0
         expires_at = connection.ops.adapt_datetimefield_value(batch.expires_at)
-        code_hash = tokens.code_hasher()
         with connection.cursor() as cursor:
             while chunk := list(islice(ids, chunk_size)):
                 public_ids = new_public_ids(len(chunk))
@@ -167,11 +173,6 @@ class PersonalLink(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.code_hash is None:
-            self.code_hash = tokens.code_hasher()(self.public_id)
-        super().save(*args, **kwargs)
 
     def is_expired(self, now: datetime.datetime | None = None) -> bool:
         """Say whether the link has expired: it is valid until ``expires_at``, exclusive."""
