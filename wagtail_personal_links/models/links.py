@@ -62,6 +62,8 @@ class PersonalLinkQuerySet(models.QuerySet):
         return self.filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             Q(max_answers__isnull=True) | Q(answer_count__lt=F("max_answers")),
+            # A single-answer link is also spent once it has an answer time.
+            Q(submitted_at__isnull=True) | ~Q(max_answers=1),
             Exists(open_batch),
             revoked_at__isnull=True,
         )
@@ -202,6 +204,8 @@ class PersonalLink(models.Model):
 
     def is_used_up(self) -> bool:
         """Say whether the link has taken all the answers it allows."""
+        if self.max_answers == 1 and self.submitted_at is not None:
+            return True
         return self.max_answers is not None and self.answer_count >= self.max_answers
 
     def mark_opened(self) -> bool:
