@@ -97,14 +97,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def make_link(db):
     """Return a function that creates a personal link in a batch of its own."""
     from wagtail_personal_links.models import LinkBatch, PersonalLink
+    from wagtail_personal_links.models.links import new_public_id
+    from wagtail_personal_links.tokens import code_hasher
 
     def make_link(page, contact, *, expires_at=None, batch=None, **fields) -> PersonalLink:
         if batch is None:
             batch = LinkBatch.objects.create(
                 page=page, target_label=str(contact), expires_at=expires_at, total=1
             )
+        # As generation does: the hash a short link finds it by.
+        public_id = new_public_id()
         return PersonalLink.objects.create(
-            batch=batch, contact=contact, expires_at=expires_at, **fields
+            batch=batch,
+            contact=contact,
+            expires_at=expires_at,
+            public_id=public_id,
+            code_hash=code_hasher()(public_id),
+            **fields,
         )
 
     return make_link
@@ -123,7 +132,7 @@ def link_url():
     from wagtail_personal_links.conf import personal_links_settings
 
     def link_url(link) -> str:
-        token = tokens.sign(link.public_id, link.expires_at)
+        token = tokens.sign(link.public_id, link.expires_at, link.code_hash)
         return f"/{personal_links_settings.URL_PREFIX}/{token}"
 
     return link_url

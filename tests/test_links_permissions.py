@@ -15,6 +15,8 @@ URLS = [
     ("get", "download", True, 200),
     ("get", "download_non_responders", True, 200),
     ("get", "status", True, 200),
+    ("get", "qr_zip", True, 200),
+    ("get", "qr_sheet", True, 200),
     ("get", "revoke", True, 200),
     ("post", "revoke", True, 302),
 ]

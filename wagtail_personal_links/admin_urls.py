@@ -51,7 +51,16 @@ def mail_url(name: str, *args: Any) -> str:
 def urlpatterns() -> list[URLPattern | URLResolver]:
     """Return the admin URL patterns, for the ``register_admin_urls`` hook."""
     # Imported here: the views reverse their URLs through this module.
-    from .views import import_steps, imports, link_batches, links, mail, mailings, segment_preview
+    from .views import (
+        import_steps,
+        imports,
+        link_batches,
+        link_qr,
+        links,
+        mail,
+        mailings,
+        segment_preview,
+    )
 
     batch = "<int:page_id>/batches/<int:batch_id>"
     link_urls = [
@@ -65,6 +74,8 @@ def urlpatterns() -> list[URLPattern | URLResolver]:
              name="download_non_responders"),
         path(f"{batch}/revoke/", link_batches.RevokeBatchView.as_view(), name="revoke"),
         path(f"{batch}/status/", link_batches.BatchStatusView.as_view(), name="status"),
+        path(f"{batch}/qr-codes.zip", link_qr.QRCodesZipView.as_view(), name="qr_zip"),
+        path(f"{batch}/qr-codes/", link_qr.QRCodeSheetView.as_view(), name="qr_sheet"),
     ]  # fmt: skip
     import_urls = [
         path("", imports.UploadView.as_view(), name="upload"),

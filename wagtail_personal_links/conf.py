@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     # Signing keys, newest first. ``None`` derives them from SECRET_KEY and
     # SECRET_KEY_FALLBACKS, so rotating SECRET_KEY keeps old links valid.
     "SIGNING_KEYS": None,
+    # The format of new link URLs: "jwt" (a signed token) or "short" (a 20-character
+    # code for SMS and QR codes). Both formats always open.
+    "TOKEN_FORMAT": "jwt",
     # The path segment of personal link URLs: https://example.com/<URL_PREFIX>/<token>
     "URL_PREFIX": "pl",
     # Days until a link expires when the editor gives no date; None: no expiry.
@@ -96,6 +99,12 @@ def _url_prefix(name: str, value: Any) -> str:
     return value.strip("/")
 
 
+def _token_format(name: str, value: Any) -> str:
+    if value not in ("jwt", "short"):
+        raise ImproperlyConfigured(f'{PREFIX}{name} must be "jwt" or "short", not {value!r}.')
+    return value
+
+
 def _template_name(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ImproperlyConfigured(f"{PREFIX}{name} must be a template name, like 'base.html'.")
@@ -135,6 +144,7 @@ def _cache_alias(name: str, value: Any) -> str:
 
 VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
+    "TOKEN_FORMAT": _token_format,
     "URL_PREFIX": _url_prefix,
     "DEFAULT_EXPIRY_DAYS": _optional_positive_int,
     "BACKGROUND_THRESHOLD": _positive_int,

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Page
 
 from . import tokens
@@ -46,6 +47,8 @@ LINK_COLUMNS = (
     "Expires At",
 )
 STATUS_COLUMN = "Status"
+#: Added after Status for batches whose links take more than one answer: "2 of 3".
+ANSWERS_COLUMN = "Answers"
 CHUNK_SIZE = 2_000
 
 
@@ -56,9 +59,14 @@ def site_root_url(page: Page) -> str:
     return root.rstrip("/")
 
 
-def link_url(root_url: str, public_id: str, expires_at: datetime.datetime | None) -> str:
-    """Return the personal link URL for a link's public id."""
-    return f"{link_url_prefix(root_url)}{tokens.sign(public_id, expires_at)}"
+def link_url(
+    root_url: str,
+    public_id: str,
+    expires_at: datetime.datetime | None,
+    code_hash: str | None = None,
+) -> str:
+    """Return the personal link URL for a link's public id (and stored code hash)."""
+    return f"{link_url_prefix(root_url)}{tokens.sign(public_id, expires_at, code_hash)}"
 
 
 def link_url_prefix(root_url: str) -> str:
@@ -105,15 +113,22 @@ def link_rows(
     root_url: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    token_format: str | None = None,
 ) -> Iterator[list[Any]]:
     """Yield the header and one row per link of ``batch``, in the order links were made.
 
-    ``offset`` and ``limit`` select a slice of the rows, for a paged listing.
+    ``offset`` and ``limit`` select a slice of the rows, for a paged listing. URLs are in
+    ``token_format``, by default ``PERSONAL_LINKS_TOKEN_FORMAT``.
     """
     prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
-    sign = tokens.signer()
+    sign = tokens.signer(token_format)
     emailed = with_status and batch.mailings.exists()
-    status_columns = [STATUS_COLUMN, *([LAST_EMAIL_COLUMN] if emailed else [])]
+    multi_use = with_status and batch.max_answers != 1
+    status_columns = [
+        STATUS_COLUMN,
+        *([LAST_EMAIL_COLUMN] if emailed else []),
+        *([ANSWERS_COLUMN] if multi_use else []),
+    ]
     yield [*LINK_COLUMNS, *status_columns] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
     if emailed:
@@ -125,23 +140,40 @@ def link_rows(
     # Links normally carry their batch's expiry; then reading it from the batch
     # spares a datetime conversion per row.
     own_expiry = _links_with_own_expiry(batch).exists()
-    fields = ("public_id", *CONTACT_VALUES, *(("expires_at",) if own_expiry else ()))
+    fields = ("public_id", "code_hash", *CONTACT_VALUES)
+    fields += ("expires_at",) if own_expiry else ()
     fields += STATE_FIELDS if with_status else ()
     fields += EMAIL_FIELDS if emailed else ()
+    fields += ("answer_count",) if multi_use else ()
     now = timezone.now()
-    for public_id, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
+    for public_id, code_hash, *values in links.values_list(*fields).iterator(CHUNK_SIZE):
         contact, state = values[:5], values[5:]
         expires_at = state.pop(0) if own_expiry else batch.expires_at
-        row = [*contact, prefix + sign(public_id, expires_at), _iso(expires_at)]
+        row = [*contact, prefix + sign(public_id, expires_at, code_hash), _iso(expires_at)]
         if with_status:
-            opened_at, submitted_at, revoked_at, *email = state
+            opened_at, submitted_at, revoked_at, *extra = state
+            email, count = (extra[:3], extra[3:]) if emailed else ([], extra)
+            if multi_use:  # finished once its answers run out
+                submitted_at = submitted_at if _used_up(count[0], batch.max_answers) else None
             facts = dict(zip(("opted_out", "last_email"), email, strict=False))
             row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,
                                    revoked_at=revoked_at or batch.revoked_at,
                                    expires_at=expires_at, now=now, **facts))  # fmt: skip
             if emailed:
                 row.append(_iso(email[2]))
+            if multi_use:
+                row.append(_answers_cell(count[0], batch.max_answers))
         yield row
+
+
+def _used_up(count: int, allowed: int | None) -> bool:
+    return allowed is not None and count >= allowed
+
+
+def _answers_cell(count: int, allowed: int | None) -> str:
+    if allowed is None:
+        return str(count)
+    return gettext("%(count)d of %(allowed)d") % {"count": count, "allowed": allowed}
 
 
 def _links_with_own_expiry(batch: LinkBatch) -> QuerySet:

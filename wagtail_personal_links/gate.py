@@ -29,6 +29,7 @@ class Gate(enum.Enum):
     ANSWERED = ("answered", 409)
     TOO_MANY_REQUESTS = ("too_many_requests", 429)
     UNAVAILABLE = ("unavailable", 503)
+    USED_UP = ("used_up", 409)
 
     def __init__(self, slug: str, status_code: int) -> None:
         self.slug = slug
@@ -41,7 +42,9 @@ class Gate(enum.Enum):
     @classmethod
     def for_link(cls, link: PersonalLink) -> Gate | None:
         """Return the gate a link's holder meets now, or None when the link is usable."""
-        return _GATE_FOR_STATUS[link.get_status()]
+        gate = _GATE_FOR_STATUS[link.get_status()]
+        # A shared link's holder may not have answered: its answers ran out.
+        return cls.USED_UP if gate is cls.ANSWERED and link.is_multi_use else gate
 
 
 _GATE_FOR_STATUS: dict[LinkStatus, Gate | None] = {

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from . import tokens
 from .conf import personal_links_settings
 from .models import Contact, LinkBatch, PersonalLink
 from .models.rules import GenerationError, is_expired
@@ -45,6 +46,7 @@ def generate_batch(
     recipients: Recipients,
     *,
     expires_at: datetime.datetime | None,
+    max_answers: int | None = 1,
     created_by: Any = None,
     source: str = LinkBatch.Source.ADMIN,
     allow_background: bool = True,
@@ -54,10 +56,12 @@ def generate_batch(
     Above ``PERSONAL_LINKS_BACKGROUND_THRESHOLD`` contacts (unless
     ``allow_background`` is false) the batch is saved as ``generating`` and its
     links are made by a task enqueued once the current transaction commits.
-    The batch is returned as it stands afterwards.
+    The batch is returned as it stands afterwards. Each link takes up to
+    ``max_answers`` answers (``None``: unlimited).
     """
     fields = {"expires_at": expires_at, "created_by": created_by, "source": source,
-              "target_label": recipients.label, "segment": recipients.segment}  # fmt: skip
+              "target_label": recipients.label, "segment": recipients.segment,
+              "max_answers": max_answers}  # fmt: skip
     threshold = personal_links_settings.BACKGROUND_THRESHOLD
     if not allow_background or recipients.count <= threshold:
         return create_batch(page, recipients.contacts(), **fields)
@@ -116,7 +120,7 @@ def insert_links(
     (also one a concurrent request has just added) are skipped, not counted.
     """
     return PersonalLink.objects.bulk_insert(
-        batch, contact_ids, chunk_size, skip_existing=skip_existing
+        batch, contact_ids, chunk_size, tokens.code_hasher(), skip_existing=skip_existing
     )
 
 

@@ -30,6 +30,7 @@ from django.utils.functional import SimpleLazyObject
 from . import tokens
 from .conf import personal_links_settings
 from .gate import Gate, add_gate_headers, render_gate
+from .languages import add_language_headers, speaking
 from .models import PersonalLink
 from .outage import unavailable
 from .ratelimits import bad_token_wait, count_bad_token
@@ -83,7 +84,9 @@ class PersonalLinkMiddleware:
         if link is None:
             count_bad_token(request)
             # Middleware responses skip the handler's template rendering: render here.
-            return render_gate(request, Gate.INVALID, referrer_policy="no-referrer").render()
+            with speaking(request) as (language, from_request):
+                response = render_gate(request, Gate.INVALID, referrer_policy="no-referrer")
+                return add_language_headers(response.render(), language, from_request)
         page_url = link.batch.page.specific_deferred.get_url(request)
         if page_url is None:
             raise Http404("The survey page of this link is not on any site.")
@@ -106,17 +109,20 @@ def token_in_path(path: str) -> str | None:
 def link_for_token(token: str) -> PersonalLink | None:
     """Return the link a token names, or None if the token is bad or names no link.
 
-    A well-signed token whose expiry differs from its link's (including a
-    token without ``exp`` for a link that expires) is refused.
+    A JWT names the link's public id; a well-signed JWT whose expiry differs
+    from its link's (including one without ``exp`` for a link that expires)
+    is refused. A short code finds the link by the hash stored for it.
     """
     verified = tokens.verify(token)
+    links = PersonalLink.objects.select_related("batch__page")
+    if verified.code_hashes:
+        link = links.filter(code_hash__in=verified.code_hashes).first()
+        if link is None:
+            logger.debug("No personal link has this short code")
+        return link
     if verified.public_id is None:
         return None
-    link = (
-        PersonalLink.objects.select_related("batch__page")
-        .filter(public_id=verified.public_id)
-        .first()
-    )
+    link = links.filter(public_id=verified.public_id).first()
     if link is None:
         logger.debug("No personal link has the public id %s", verified.public_id)
         return None

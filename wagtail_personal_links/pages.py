@@ -7,14 +7,21 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
 from .gate import Gate, add_gate_headers, render_gate
+from .languages import add_language_headers, speaking
 from .models import PersonalLink, PersonalLinkFormSubmission
-from .models.submissions import CONTACT_DATA_FIELDS
+from .models.submissions import (
+    CONTACT_DATA_FIELDS,
+    attribute_data_fields,
+    validate_attribute_columns,
+)
+from .prefill import apply_contact, hidden_values
 from .sessions import personal_link_for
 
 __all__ = ["AlreadyAnswered", "PersonalLinksFormMixin", "page_takes_links"]
@@ -44,7 +51,37 @@ class PersonalLinksFormMixin(models.Model):
         help_text=_("Only people who open a personal link can see and answer the form."),
     )
 
-    settings_panels = [*Page.settings_panels, FieldPanel("personal_links_invitation_only")]
+    personal_links_prefill = models.BooleanField(
+        _("Fill fields from the contact"),
+        default=False,
+        help_text=_(
+            "Fields named like a contact field (email, first_name, last_name, custom_id) or "
+            "attribute are prefilled for the link's contact; hidden fields are filled on the "
+            "server instead, whatever the browser sends."
+        ),
+    )
+    personal_links_attribute_columns = models.CharField(
+        _("Attribute columns"),
+        max_length=255,
+        blank=True,
+        validators=[validate_attribute_columns],
+        help_text=_(
+            "Contact attributes to show in the submissions listing, as copied with each "
+            "answer: keys separated by commas, such as “plan, country”."
+        ),
+    )
+
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("personal_links_invitation_only"),
+                FieldPanel("personal_links_prefill"),
+                FieldPanel("personal_links_attribute_columns"),
+            ],
+            heading=_("Personal links"),
+        ),
+    ]
 
     class Meta:
         abstract = True
@@ -56,6 +93,17 @@ class PersonalLinksFormMixin(models.Model):
             index.remove_object(self)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Serve the form or a gate page in the respondent's language (see ``languages``)."""
+        with speaking(request, self) as (language, from_request):
+            response = self.serve_personal_links(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # while the language is active
+        return add_language_headers(response, language, from_request)
+
+    def serve_personal_links(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        """Show the form to a visitor with a usable link (or to anyone, on an open survey)."""
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
         link = personal_link_for(request, self)
@@ -67,7 +115,8 @@ class PersonalLinksFormMixin(models.Model):
         try:
             response = super().serve(request, *args, **kwargs)
         except AlreadyAnswered:
-            return render_gate(request, Gate.ANSWERED, page=self, link=link)
+            gate = Gate.USED_UP if link is not None and link.is_multi_use else Gate.ANSWERED
+            return render_gate(request, gate, page=self, link=link)
         if link is not None or self.personal_links_invitation_only:
             add_gate_headers(response)
         return response
@@ -102,10 +151,19 @@ class PersonalLinksFormMixin(models.Model):
         return PersonalLinkFormSubmission
 
     def get_data_fields(self) -> list[tuple[str, Any]]:
-        """Add the contact columns after the submission date, before the answers."""
+        """Add the contact and chosen attribute columns after the submission date."""
         fields = list(super().get_data_fields())
         at = next((i + 1 for i, (name, _label) in enumerate(fields) if name == "submit_time"), 0)
-        return [*fields[:at], *CONTACT_DATA_FIELDS, *fields[at:]]
+        attributes = attribute_data_fields(self.personal_links_attribute_columns)
+        return [*fields[:at], *CONTACT_DATA_FIELDS, *attributes, *fields[at:]]
+
+    def get_form(self, *args: Any, **kwargs: Any) -> Any:
+        """Fill fields from the link's contact when the page asks for it."""
+        form = super().get_form(*args, **kwargs)
+        if self.personal_links_prefill:
+            link = getattr(self, "_personal_link", None)
+            apply_contact(form, link.contact if link is not None else None)
+        return form
 
     def process_form_submission(self, form: Any) -> PersonalLinkFormSubmission:
         """Store the answer; through a link, use the link up and attribute it, atomically.
@@ -113,6 +171,8 @@ class PersonalLinksFormMixin(models.Model):
         Raises :class:`AlreadyAnswered` when another request used the link up
         first, or the contact answered through another link.
         """
+        # Hidden fields are the server's to fill; apply_contact took them out of the form.
+        form.cleaned_data.update(hidden_values(form))
         link = getattr(self, "_personal_link", None)
         if link is None:
             return super().process_form_submission(form)

@@ -11,6 +11,7 @@ from wagtail.admin.panels import Panel
 from .admin_urls import links_url
 from .models import LinkBatch
 from .permissions import user_can_manage_links
+from .prefill import field_sources
 
 __all__ = ["PersonalLinksPanel"]
 
@@ -44,5 +45,8 @@ class PersonalLinksPanel(Panel):
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
             context.update(self.counts)
+            page = self.instance
+            if getattr(page, "personal_links_prefill", False):
+                context["field_sources"] = field_sources(page)
             context["links_url"] = links_url("index", self.instance.pk)
             return context

@@ -1,9 +1,18 @@
 """Sign and verify personal link tokens. The only module that imports ``jwt``.
 
-A token is a compact HS256 JWT whose ``sub`` is a link's random public id and
-whose ``exp`` is the link's expiry, when it has one. It carries no personal
-data. Its header names the signing key (``kid``), so that keys can rotate:
-the newest key signs, every configured key verifies.
+A token comes in one of two formats (``PERSONAL_LINKS_TOKEN_FORMAT``); both
+always verify, so a site can switch without breaking links already sent.
+
+- ``"jwt"``: a compact HS256 JWT whose ``sub`` is a link's random public id
+  and whose ``exp`` is the link's expiry, when it has one. Its header names
+  the signing key (``kid``), so that keys can rotate: the newest key signs,
+  every configured key verifies.
+- ``"short"``: a 20-character code of 120 bits for SMS and QR codes, a keyed
+  MAC of the link's public id. The database keeps only a keyed hash of the
+  code (:func:`code_hasher`), and the link is found by that hash, so a leaked
+  table holds no working link. The expiry is read from the link's row.
+
+Neither carries personal data.
 
 Security properties kept here:
 
@@ -12,7 +21,8 @@ Security properties kept here:
 - Keys are derived from ``SECRET_KEY`` (and ``SECRET_KEY_FALLBACKS``) with a
   purpose salt, so a token is useless anywhere else the secret is used.
 - Signing is deterministic: the same link gives the same URL every time, so a
-  batch can be downloaded again without storing tokens.
+  batch can be downloaded again without storing tokens (a short code is
+  derived again from the public id, never read back).
 - :func:`verify` never raises on bad input; it returns a result to switch on
   and logs the reason at DEBUG.
 """
@@ -27,6 +37,8 @@ import hashlib
 import hmac
 import json
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,12 +48,27 @@ from django.utils.crypto import salted_hmac
 
 from .conf import personal_links_settings
 
-__all__ = ["Signer", "TokenStatus", "VerifiedToken", "sign", "signer", "signing_keys", "verify"]
+__all__ = [
+    "TOKEN_FORMATS",
+    "ShortSigner",
+    "Signer",
+    "TokenStatus",
+    "VerifiedToken",
+    "code_hasher",
+    "sign",
+    "signer",
+    "signing_keys",
+    "verify",
+]
 
 logger = logging.getLogger("wagtail_personal_links")
 
 ALGORITHM = "HS256"
 KEY_SALT = "wagtail_personal_links.tokens"
+TOKEN_FORMATS = ("jwt", "short")
+#: A short code is this many bytes of MAC: 120 bits, 20 URL-safe characters.
+SHORT_CODE_BYTES = 15
+_SHORT_CODE = re.compile(rf"[A-Za-z0-9_-]{{{SHORT_CODE_BYTES * 4 // 3}}}")
 
 
 class TokenStatus(enum.Enum):
@@ -56,13 +83,16 @@ class TokenStatus(enum.Enum):
 class VerifiedToken:
     """The outcome of verifying a token.
 
-    ``public_id`` is set for valid and expired tokens (both carry a good
-    signature); ``expires_at`` is the token's own ``exp``, if any.
+    For a JWT, ``public_id`` is set for valid and expired tokens (both carry
+    a good signature) and ``expires_at`` is the token's own ``exp``, if any.
+    A well-formed short code is valid if a link has one of its
+    ``code_hashes`` (one per key); the link's row says when it expires.
     """
 
     status: TokenStatus
     public_id: str | None = None
     expires_at: datetime.datetime | None = None
+    code_hashes: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.status is TokenStatus.VALID
@@ -110,7 +140,12 @@ class Signer:
         self._header = _b64(header.encode()) + b"."
         self._key = key
 
-    def __call__(self, public_id: str, expires_at: datetime.datetime | None = None) -> str:
+    def __call__(
+        self,
+        public_id: str,
+        expires_at: datetime.datetime | None = None,
+        code_hash: str | None = None,
+    ) -> str:
         """Return the token for a link's public id, expiring with the link."""
         tail = b"}" if expires_at is None else b',"exp":%d}' % int(expires_at.timestamp())
         # The same JSON as json.dumps({"sub": ..., "exp": ...}, separators=(",", ":")).
@@ -128,18 +163,101 @@ def _b64(data: bytes) -> bytes:
     return binascii.b2a_base64(data, newline=False).translate(_URL_SAFE).rstrip(b"=")
 
 
-def signer() -> Signer:
-    """Return a :class:`Signer` for the newest key."""
-    return Signer(*signing_keys()[0])
+def _short_keys() -> tuple[tuple[bytes, bytes], ...]:
+    """Return ``(code key, hash key)`` pairs, newest first, one pair per signing key."""
+    return _derive_short(signing_keys())
 
 
-def sign(public_id: str, expires_at: datetime.datetime | None = None) -> str:
-    """Return the token for a link's public id, expiring with the link."""
-    return signer()(public_id, expires_at)
+@lru_cache(maxsize=8)
+def _derive_short(keys: tuple[tuple[str, bytes], ...]) -> tuple[tuple[bytes, bytes], ...]:
+    # Separate keys for the two jobs, so the stored hash never equals a code.
+    return tuple(
+        (hmac.digest(key, b"short-code", "sha256"), hmac.digest(key, b"code-hash", "sha256"))
+        for _kid, key in keys
+    )
+
+
+def _short_code(code_key: bytes, public_id: str) -> str:
+    return _b64(hmac.digest(code_key, public_id.encode(), "sha256")[:SHORT_CODE_BYTES]).decode()
+
+
+def _code_hash(hash_key: bytes, code: str) -> str:
+    return _b64(hmac.digest(hash_key, code.encode(), "sha256")).decode()
+
+
+def code_hasher() -> Callable[[str], str]:
+    """Return a function giving the hash to store for a link's short code, from its public id.
+
+    The newest key makes it; the code itself is never stored.
+    """
+    code_key, hash_key = _short_keys()[0]
+    return lambda public_id: _code_hash(hash_key, _short_code(code_key, public_id))
+
+
+class ShortSigner:
+    """Give links their short codes, derived again from their public ids.
+
+    The code the newest key makes is checked against the hash stored with
+    the link; after a key rotation the older key that made it is found, so a
+    batch downloaded again gives the same URLs. A link whose hash no key
+    reproduces (or that has none) gets a JWT instead, which works as well.
+    """
+
+    def __init__(self, keys: tuple[tuple[bytes, bytes], ...], fallback: Signer) -> None:
+        self._keys = keys
+        self._fallback = fallback
+
+    def __call__(
+        self,
+        public_id: str,
+        expires_at: datetime.datetime | None = None,
+        code_hash: str | None = None,
+    ) -> str:
+        """Return the short code of a link whose stored hash is ``code_hash``."""
+        if code_hash is not None:
+            for code_key, hash_key in self._keys:
+                code = _short_code(code_key, public_id)
+                if hmac.compare_digest(_code_hash(hash_key, code), code_hash):
+                    return code
+        return self._fallback(public_id, expires_at)
+
+
+def signer(token_format: str | None = None) -> Signer | ShortSigner:
+    """Return a signer for the newest key, in ``PERSONAL_LINKS_TOKEN_FORMAT`` by default.
+
+    Call it with a link's ``public_id``, ``expires_at`` and stored ``code_hash``.
+    """
+    jwt_signer = Signer(*signing_keys()[0])
+    if (token_format or personal_links_settings.TOKEN_FORMAT) == "short":
+        return ShortSigner(_short_keys(), jwt_signer)
+    return jwt_signer
+
+
+def sign(
+    public_id: str,
+    expires_at: datetime.datetime | None = None,
+    code_hash: str | None = None,
+    *,
+    token_format: str | None = None,
+) -> str:
+    """Return the token for a link's public id, expiring with the link.
+
+    A short code needs the link's stored ``code_hash``; without it, the link
+    gets a JWT.
+    """
+    return signer(token_format)(public_id, expires_at, code_hash)
 
 
 def verify(token: str) -> VerifiedToken:
-    """Check a token's signature, algorithm and expiry; never raise on bad input."""
+    """Check a token's signature, algorithm and expiry; never raise on bad input.
+
+    Both formats are accepted whatever ``PERSONAL_LINKS_TOKEN_FORMAT`` says. A
+    short code is only checked for its form here: the caller looks its
+    ``code_hashes`` up.
+    """
+    if _SHORT_CODE.fullmatch(token):
+        hashes = tuple(_code_hash(hash_key, token) for _code_key, hash_key in _short_keys())
+        return VerifiedToken(TokenStatus.VALID, code_hashes=hashes)
     try:
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError as exc:

@@ -46,7 +46,8 @@ class GenerateLinksForm(forms.Form):
     """Choose who gets links (a segment, one contact or a sample) and until when.
 
     Once valid, ``cleaned_data`` holds ``recipients`` (a
-    :class:`~wagtail_personal_links.recipients.Recipients`) and ``expires_at``.
+    :class:`~wagtail_personal_links.recipients.Recipients`) ``expires_at`` and
+    ``max_answers`` (None: unlimited).
     """
 
     TARGETS = {
@@ -87,6 +88,18 @@ class GenerateLinksForm(forms.Form):
         help_text=EXPIRY_HELP_TEXT,
     )
 
+    answers_per_link = forms.IntegerField(
+        label=_("Answers per link"),
+        required=False,
+        initial=1,
+        min_value=1,
+        max_value=1_000_000,
+        help_text=_("1 for a personal link; more to let a link be answered several times."),
+    )
+    unlimited_answers = forms.BooleanField(
+        label=_("Unlimited answers (a team link)"), required=False
+    )
+
     email = forms.BooleanField(
         label=_("Email the links"),
         required=False,
@@ -115,6 +128,9 @@ class GenerateLinksForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        data["max_answers"] = (
+            None if data.get("unlimited_answers") else data.get("answers_per_link") or 1
+        )
         data["expires_at"] = None
         if data.get("expires") is not None:
             try:

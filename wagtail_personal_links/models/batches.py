@@ -31,6 +31,7 @@ class LinkBatchQuerySet(models.QuerySet):
             started_count=Count("links", filter=Q(links__opened_at__isnull=False)),
             finished_count=Count("links", filter=Q(links__submitted_at__isnull=False)),
             **batch_email_counts(),
+            answer_count=Sum("links__answer_count"),
         )
 
     def link_totals(self) -> dict[str, int]:
@@ -108,6 +109,13 @@ class LinkBatch(models.Model):
         _("on demand"),
         default=False,
         help_text=_("Links are added to the batch as the API asks for them, one expiry each."),
+    )
+    max_answers = models.PositiveIntegerField(
+        _("answers per link"),
+        null=True,
+        blank=True,
+        default=1,
+        help_text=_("How many answers each link of the batch takes; empty for unlimited."),
     )
 
     objects = LinkBatchQuerySet.as_manager()

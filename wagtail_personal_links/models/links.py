@@ -6,12 +6,13 @@ import base64
 import datetime
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,7 @@ class PersonalLinkQuerySet(models.QuerySet):
     def usable(self, now: datetime.datetime | None = None) -> PersonalLinkQuerySet:
         """Select the links that can still take an answer.
 
-        A usable link is not answered, revoked or expired, and belongs to a
+        A usable link has answers left, is not revoked or expired, and belongs to a
         complete batch that is not revoked. The batch is tested with
         ``EXISTS`` rather than a join so that an ``UPDATE`` over this queryset
         filters the link row itself: PostgreSQL then re-checks the condition
@@ -60,8 +61,10 @@ class PersonalLinkQuerySet(models.QuerySet):
         )
         return self.filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            Q(max_answers__isnull=True) | Q(answer_count__lt=F("max_answers")),
+            # A single-answer link is also spent once it has an answer time.
+            Q(submitted_at__isnull=True) | ~Q(max_answers=1),
             Exists(open_batch),
-            submitted_at__isnull=True,
             revoked_at__isnull=True,
         )
 
@@ -78,6 +81,7 @@ class PersonalLinkQuerySet(models.QuerySet):
         answers = PersonalLinkFormSubmission.objects.filter(
             page_id=OuterRef("batch__page_id") if page_id is None else page_id,
             contact_id=OuterRef("contact_id"),
+            multi_use=False,  # answers through a shared link are not the contact's own
         )
         return self.select_related("batch").annotate(contact_has_answered=Exists(answers))
 
@@ -101,6 +105,7 @@ class PersonalLinkQuerySet(models.QuerySet):
         batch: LinkBatch,
         contact_ids: Iterable[int],
         chunk_size: int,
+        code_hash: Callable[[str], str],
         *,
         skip_existing: bool = False,
     ) -> int:
@@ -111,7 +116,9 @@ class PersonalLinkQuerySet(models.QuerySet):
         parameters: one ``INSERT ... SELECT unnest(...)`` per chunk on
         PostgreSQL, ``executemany`` elsewhere. Each chunk is atomic, so outside
         a transaction every chunk commits (showing progress) and a bad contact
-        id fails at its commit, leaving the connection usable. With
+        id fails at its commit, leaving the connection usable. ``code_hash``
+        gives each new public id the hash of its short code
+        (``tokens.code_hasher()``; models know nothing of tokens). With
         ``skip_existing``, a contact with a link in the batch already is
         skipped (``ON CONFLICT DO NOTHING``) and only inserted links count.
         """
@@ -120,9 +127,17 @@ class PersonalLinkQuerySet(models.QuerySet):
         tail = _skip_existing_clause() if skip_existing else ""
         with connection.cursor() as cursor:
             while chunk := list(islice(ids, chunk_size)):
+                public_ids = new_public_ids(len(chunk))
+                hashes = [code_hash(public_id) for public_id in public_ids]
                 with transaction.atomic():
-                    public_ids = new_public_ids(len(chunk))
-                    _insert(cursor, batch.pk, expires_at, public_ids, chunk, tail)
+                    _insert(
+                        cursor,
+                        (batch.pk, expires_at, batch.max_answers),
+                        public_ids,
+                        chunk,
+                        hashes,
+                        tail,
+                    )
                 count += cursor.rowcount if skip_existing else len(chunk)
         return count
 
@@ -132,6 +147,12 @@ class PersonalLink(models.Model):
 
     public_id = models.CharField(
         _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
+    #: A keyed hash of the link's short code, by which a short link finds it;
+    #: the code itself is never stored (see ``tokens.code_hasher``). NULL, not
+    #: "", before it is set: unique constraints ignore NULLs.
+    code_hash = models.CharField(  # noqa: DJ001
+        _("short code hash"), max_length=64, unique=True, null=True, editable=False
     )
     batch = models.ForeignKey(
         LinkBatch,
@@ -151,8 +172,12 @@ class PersonalLink(models.Model):
     #: The batch's expiry, copied so that the gate checks a link on its own row.
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    #: The batch's answers per link (None: unlimited), copied like ``expires_at``
+    #: so that :meth:`consume` checks the link on its own row.
+    max_answers = models.PositiveIntegerField(_("answers allowed"), null=True, default=1)
+    answer_count = models.PositiveIntegerField(_("answers"), default=0, db_default=0)
 
     objects = PersonalLinkQuerySet.as_manager()
 
@@ -181,7 +206,8 @@ class PersonalLink(models.Model):
         """
         batch = self.batch
         return get_link_status(
-            answered=self.submitted_at is not None or getattr(self, "contact_has_answered", False),
+            answered=self.is_used_up()
+            or (self.max_answers == 1 and getattr(self, "contact_has_answered", False)),
             revoked=self.revoked_at is not None or batch.revoked_at is not None,
             expires_at=self.expires_at,
             opened=self.opened_at is not None,
@@ -191,21 +217,40 @@ class PersonalLink(models.Model):
             now=now,
         )
 
+    @property
+    def is_multi_use(self) -> bool:
+        """Say whether the link takes more than one answer (a team link)."""
+        return self.max_answers != 1
+
+    def is_used_up(self) -> bool:
+        """Say whether the link has taken all the answers it allows."""
+        if self.max_answers == 1 and self.submitted_at is not None:
+            return True
+        return self.max_answers is not None and self.answer_count >= self.max_answers
+
     def mark_opened(self) -> bool:
         """Record the first visit; return False if the link was opened before."""
         unopened = PersonalLink.objects.filter(opened_at__isnull=True)
         return stamp_once(self, "opened_at", unopened, timezone.now())
 
     def consume(self) -> bool:
-        """Use the link up for an answer; return False if it is no longer usable.
+        """Take one answer on the link; return False if it has no answers left or is unusable.
 
         Call it inside the transaction that stores the answer. It is one
-        conditional ``UPDATE``: of concurrent calls for the same link, exactly
-        one succeeds, the others wait for its row lock and then find
-        ``submitted_at`` set.
+        conditional ``UPDATE`` that counts the answer only while the count is
+        below ``max_answers``: the database re-checks that on the row it
+        locks, so of any number of concurrent calls on an N-answer link
+        exactly N succeed, the others find the count at N.
         """
         now = timezone.now()
-        return stamp_once(self, "submitted_at", PersonalLink.objects.usable(now), now)
+        updated = (
+            PersonalLink.objects.usable(now)
+            .filter(pk=self.pk)
+            .update(answer_count=F("answer_count") + 1, submitted_at=Coalesce("submitted_at", now))
+        )
+        if updated:
+            self.refresh_from_db(fields=["answer_count", "submitted_at"])
+        return bool(updated)
 
     def revoke(self) -> bool:
         """Revoke the link; return False if it was revoked already."""
@@ -213,32 +258,35 @@ class PersonalLink(models.Model):
         return stamp_once(self, "revoked_at", unrevoked, timezone.now())
 
 
-_INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at")
+_INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at", "code_hash", "max_answers")
 
 
 def _insert(
     cursor: Any,
-    batch_id: int,
-    expires_at: Any,
+    batch_values: tuple[int, Any, int | None],
     public_ids: list[str],
     contact_ids: list[int],
+    code_hashes: list[str],
     tail: str = "",
 ) -> None:
+    batch_id, expires_at, max_answers = batch_values
     opts = PersonalLink._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(opts.get_field(name).column) for name in _INSERT_FIELDS)
     head = f"INSERT INTO {quote(opts.db_table)} ({columns})"
     if connection.vendor == "postgresql":
         cursor.execute(  # one statement for the chunk instead of one per row
-            f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s{tail}",
-            [public_ids, batch_id, contact_ids, expires_at],
+            f"{head} SELECT unnest(%s::varchar[]), %s, unnest(%s::bigint[]), %s,"
+            f" unnest(%s::varchar[]), %s{tail}",
+            [public_ids, batch_id, contact_ids, expires_at, code_hashes, max_answers],
         )
     else:
-        rows = zip(public_ids, contact_ids, strict=True)
+        rows = zip(public_ids, contact_ids, code_hashes, strict=True)
         cursor.executemany(
-            f"{head} VALUES (%s, %s, %s, %s){tail}",
-            [(public_id, batch_id, pk, expires_at) for public_id, pk in rows],
-        )
+            f"{head} VALUES (%s, %s, %s, %s, %s, %s){tail}",
+            [(public_id, batch_id, pk, expires_at, hashed, max_answers)
+             for public_id, pk, hashed in rows],
+        )  # fmt: skip
 
 
 def _skip_existing_clause() -> str:

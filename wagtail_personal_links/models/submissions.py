@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.models import AbstractFormSubmission
 
-from .contacts import Contact
+from .contacts import ATTRIBUTE_KEY_RE, Contact
 from .links import PersonalLink
 
-__all__ = ["CONTACT_DATA_FIELDS", "PersonalLinkFormSubmission"]
+__all__ = [
+    "ATTRIBUTE_COLUMN_PREFIX",
+    "CONTACT_DATA_FIELDS",
+    "PersonalLinkFormSubmission",
+    "attribute_data_fields",
+    "validate_attribute_columns",
+]
 
 #: ``(key, heading)`` of the contact columns that :meth:`PersonalLinkFormSubmission.get_data`
 #: adds to the answers. The keys are prefixed so that no form field's name can clash.
@@ -22,6 +29,30 @@ CONTACT_DATA_FIELDS = [
     ("personal_link_last_name", _("Last Name")),
     ("personal_link_email", _("Email")),
 ]
+
+#: Prefix of the data keys that carry the attributes copied with an answer.
+ATTRIBUTE_COLUMN_PREFIX = "personal_link_attribute_"
+
+
+def _column_keys(value: str) -> list[str]:
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
+def validate_attribute_columns(value: str) -> None:
+    """Refuse anything but attribute keys separated by commas."""
+    bad = [key for key in _column_keys(value) if not ATTRIBUTE_KEY_RE.match(key)]
+    if bad:
+        raise ValidationError(
+            _("“%(key)s” is not an attribute key: use lowercase letters, digits and underscores.")
+            % {"key": bad[0]},
+            code="invalid_key",
+        )
+
+
+def attribute_data_fields(value: str) -> list[tuple[str, str]]:
+    """Return the ``(data key, heading)`` of each attribute column chosen in ``value``."""
+    keys = dict.fromkeys(_column_keys(value))
+    return [(ATTRIBUTE_COLUMN_PREFIX + key, key) for key in keys if ATTRIBUTE_KEY_RE.match(key)]
 
 
 class PersonalLinkFormSubmission(AbstractFormSubmission):
@@ -39,14 +70,17 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         related_name="survey_submissions",
         verbose_name=_("contact"),
     )
-    personal_link = models.OneToOneField(
+    personal_link = models.ForeignKey(
         PersonalLink,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="submission",
+        related_name="submissions",
         verbose_name=_("personal link"),
     )
+    #: Came through a link that takes several answers (a team link): such
+    #: answers are bounded by the link's count, not by one per contact.
+    multi_use = models.BooleanField(_("through a multi-use link"), default=False)
     contact_external_id = models.CharField(_("Custom ID"), max_length=255, blank=True)
     contact_email = models.EmailField(_("email"), max_length=254, blank=True)
     contact_first_name = models.CharField(_("first name"), max_length=150, blank=True)
@@ -57,6 +91,7 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         constraints = [
             models.UniqueConstraint(
                 fields=["page", "contact"],
+                condition=models.Q(multi_use=False),
                 name="wagtail_personal_links_one_answer_per_contact",
             ),
         ]
@@ -70,16 +105,22 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
             "personal_link_first_name": self.contact_first_name,
             "personal_link_last_name": self.contact_last_name,
             "personal_link_email": self.contact_email,
+            **{
+                ATTRIBUTE_COLUMN_PREFIX + key: value
+                for key, value in (self.contact_attributes or {}).items()
+            },
         }
 
     def attribute_to(self, link: PersonalLink) -> None:
         """Attribute the answer to the link's contact, copying the contact's details.
 
         Raises ``IntegrityError`` when the contact has already answered this
-        page: the database allows one answer per contact per page.
+        page: the database allows one answer per contact per page, except
+        through a multi-use link.
         """
         contact = link.contact
         self.personal_link = link
+        self.multi_use = link.is_multi_use
         self.contact = contact
         self.contact_external_id = contact.external_id or ""
         self.contact_email = contact.email
@@ -89,6 +130,7 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
         self.save(
             update_fields=[
                 "personal_link",
+                "multi_use",
                 "contact",
                 "contact_external_id",
                 "contact_email",

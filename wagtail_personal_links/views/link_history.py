@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn
@@ -52,6 +53,21 @@ class ExpiryColumn(Column):
     cell_template_name = "wagtail_personal_links/admin/links/expiry_cell.html"
 
 
+class AnswersColumn(Column):
+    """How many answers came in, and how many each link takes when that is not one."""
+
+    def get_value(self, instance: LinkBatch) -> str:
+        count = intcomma(instance.answer_count or 0)
+        if instance.max_answers == 1:
+            return count
+        if instance.max_answers is None:
+            return _("%(count)s (unlimited per link)") % {"count": count}
+        return _("%(count)s (up to %(allowed)s per link)") % {
+            "count": count,
+            "allowed": intcomma(instance.max_answers),
+        }
+
+
 class StatusColumn(Column):
     """A status tag, or a progress bar that follows a batch being generated."""
 
@@ -85,7 +101,19 @@ class ActionsColumn(ButtonsColumnMixin, Column):
                 batch_url("download_non_responders", instance),
                 icon_name="download",
                 priority=10,
-            )
+            ),
+            Button(
+                _("QR codes (ZIP of SVGs)"),
+                batch_url("qr_zip", instance),
+                icon_name="download",
+                priority=12,
+            ),
+            Button(
+                _("QR codes (printable sheet)"),
+                batch_url("qr_sheet", instance),
+                icon_name="doc-full",
+                priority=14,
+            ),
         ]
         if instance.revoked_at is None:
             revoke_url = batch_url("revoke", instance)
@@ -114,6 +142,7 @@ def history_columns() -> list[Column]:
         NumberColumn("email_failed_count", label=_("Emails failed")),
         NumberColumn("started_count", label=_("Started")),
         NumberColumn("finished_count", label=_("Finished")),
+        AnswersColumn("answer_count", label=_("Answers")),
         StatusColumn("status", label=_("Status")),
         ActionsColumn("actions", label=_("Actions")),
     ]

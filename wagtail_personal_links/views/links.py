@@ -128,6 +128,7 @@ class LinksIndexView(PageLinksMixin, BaseListingView):
                     self.page,
                     data["recipients"],
                     expires_at=data["expires_at"],
+                    max_answers=data["max_answers"],
                     created_by=request.user,
                 )
             except generation.GenerationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,17 @@ class Command(BaseCommand):
             type=int,
             help="Valid through the Nth day from today (expire at 00:00 UTC the day after).",
         )
+        parser.add_argument(
+            "--answers-per-link",
+            type=answers_per_link,
+            default=1,
+            metavar="N|unlimited",
+            help="How many answers each link takes (default 1).",
+        )
         parser.add_argument("--output", default="-", help="CSV file to write; - for stdout.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.max_answers = options["answers_per_link"]
         try:
             expires_at = self.expiry(options)
             page = find_page(options["page"])
@@ -63,7 +72,7 @@ class Command(BaseCommand):
         try:
             return generation.generate_batch(
                 page, chosen, expires_at=expires_at, source=LinkBatch.Source.COMMAND,
-                allow_background=False,
+                max_answers=self.max_answers, allow_background=False,
             )  # fmt: skip
         except generation.GenerationError:
             if output is not None:
@@ -138,3 +147,16 @@ def find_contact(value: str) -> Contact:
     if contact is None:
         raise CommandError(f"No contact with the email or id “{value}”.")
     return contact
+
+
+def answers_per_link(value: str) -> int | None:
+    """Read ``--answers-per-link``: a positive number, or "unlimited" (None)."""
+    if value.strip().lower() == "unlimited":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("give a positive number or 'unlimited'")
+    return number
