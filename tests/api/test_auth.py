@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 
-from tests.api.conftest import APIClient, token_for
+from tests.api.conftest import API, APIClient, token_for
 from tests.conftest import grant_page_edit, make_editor
 from wagtail_personal_links.api.router import router
 from wagtail_personal_links.models import LinkBatch, PersonalLink
@@ -99,3 +100,18 @@ def test_a_token_with_the_permission_gets_in_with_either_header(api_token, ids):
             response = call(APIClient(api_token, header=header), method, path, ids)
 
             assert response.status_code in (200, 201), (method, path, response.content)
+
+
+def test_a_token_over_the_api_rate_gets_429_with_retry_after(
+    settings, api, api_token, survey_page
+):
+    cache.clear()
+    settings.PERSONAL_LINKS_API_RATE = "2/m"
+    url = f"{API}/surveys/{survey_page.pk}/batches/"
+
+    statuses = [api.get(url).status_code for _ in range(3)]
+    other_header = APIClient(api_token, header="x-api-key").get(url)
+
+    assert statuses == [200, 200, 429]
+    assert other_header.status_code == 429  # the same token, whichever header carries it
+    assert 1 <= int(other_header["Retry-After"]) <= 60
