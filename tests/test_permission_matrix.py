@@ -21,7 +21,16 @@ from wagtail.log_actions import log
 from tests.conftest import make_editor
 from wagtail_personal_links.audit import IMPORT_CONTACTS
 from wagtail_personal_links.generation import create_batch
-from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink, Segment
+from wagtail_personal_links.models import (
+    Contact,
+    ContactAttributeKey,
+    EmailKind,
+    LinkBatch,
+    Mailing,
+    MessageTemplate,
+    PersonalLink,
+    Segment,
+)
 
 APP = "wagtail_personal_links"
 LOGIN = "/admin/login/"
@@ -68,7 +77,13 @@ def bulk_action_routes() -> list[tuple[str, str]]:
     ]
 
 
-ROUTES = sorted(set(app_routes()) | set(bulk_action_routes()))
+#: The public unsubscribe page answers whoever holds a signed token; it is checked on its own.
+PUBLIC_NAMESPACE = "wagtail_personal_links_public"
+ROUTES = sorted(
+    route
+    for route in set(app_routes()) | set(bulk_action_routes())
+    if not route[1].startswith(f"{PUBLIC_NAMESPACE}:")
+)
 GATE_ROUTES = [("pl/<str:token>", "gate:token"), ("customer-survey/", "gate:survey page")]
 
 
@@ -94,9 +109,22 @@ def objects(survey_page):
     segment = Segment.objects.get(name="Demo customers")
     batch = create_batch(survey_page, segment.get_contacts(), target_label=segment.name)
     entry = log(instance=contact, action=IMPORT_CONTACTS, data={"new": 1})
+    mailing = Mailing.objects.create(
+        batch=batch, kind=EmailKind.INVITATION, subject="Hi", body="{link}", from_email="a@b.c"
+    )
     return {
         "page_id": survey_page.pk,
         "batch_id": batch.pk,
+        "mailing_id": mailing.pk,
+        "attributekey": ContactAttributeKey.objects.create(key="matrix_key").pk,
+        "messagetemplate": MessageTemplate.objects.create(
+            name="Invite", subject="Hi", body="{link}"
+        ).pk,
+        # The API's path parameters.
+        "surveyId": survey_page.pk,
+        "batchId": batch.pk,
+        "contactId": contact.pk,
+        "segmentId": segment.pk,
         "contact": contact.pk,
         "segment": segment.pk,
         "import": entry.pk,
@@ -110,22 +138,23 @@ def fill(route: str, name: str, objects: dict) -> str:
     def value(match: re.Match) -> str:
         key = match.group(1)
         if key == "pk":
-            model = "contact" if "contact" in name else "segment" if "segment" in name else ""
-            key = model or "import"
+            models = ("attributekey", "messagetemplate", "contact", "segment")
+            key = next((model for model in models if model in name), "import")
         return str(objects[key])
 
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", value, route)
 
 
 def refused(response) -> bool:
-    """Say whether the response refuses: login redirect, 401, 403, or Wagtail's denial.
+    """Say whether the response refuses: login redirect, 401, 403, 405, or Wagtail's denial.
 
     Wagtail's own ``permission_denied`` redirects to the dashboard with an error message.
+    An API route answers a method it does not serve with 405 before it authenticates.
     """
     if response.status_code == 302:
         location = response["Location"]
         return location.startswith(LOGIN) or (location == DASHBOARD and denied(response))
-    return response.status_code in (401, 403)
+    return response.status_code in (401, 403, 405)
 
 
 def denied(response) -> bool:
@@ -171,3 +200,17 @@ def test_the_gate_refuses_a_visitor_without_a_link(visitor, objects):
 
         assert response.status_code == 403
         assert "text/html" in response["Content-Type"]
+
+
+def test_the_public_unsubscribe_page_refuses_a_forged_token(visitor, objects):
+    routes = [route for route in app_routes() if route[1].startswith(f"{PUBLIC_NAMESPACE}:")]
+
+    responses = [
+        getattr(visitor, method)(fill(route, name, objects))
+        for route, name in routes
+        for method in ("get", "post")
+    ]
+
+    assert routes
+    assert [response.status_code for response in responses] == [404] * len(responses)
+    assert not Contact.objects.filter(email_opt_out=True).exists()

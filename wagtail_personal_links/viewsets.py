@@ -158,6 +158,7 @@ class ContactAttributeKeyViewSet(SnippetViewSet):
     model = ContactAttributeKey
     icon = "tag"
     menu_label = _("Attribute keys")
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     copy_view_enabled = False
     list_display = ["key", "label", "data_type", "is_unique"]
     list_filter = ["data_type"]

@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..mailing.compose import BUILTIN_PLACEHOLDERS, as_placeholder
 from ..models import MessageTemplate
+from .choosers import PermissionCheckedChooserViewSet
 
 __all__ = ["MessageTemplateViewSet"]
 
@@ -33,6 +34,7 @@ class MessageTemplateViewSet(SnippetViewSet):
     model = MessageTemplate
     icon = "mail"
     menu_label = _("Email templates")
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     copy_view_enabled = True
     list_display = ["name", "kind", "subject"]
     list_filter = ["kind"]
