@@ -66,7 +66,9 @@ def _statement(alias: str, by_page: bool) -> str:
         f"SELECT l.*, {batch_columns}, EXISTS(SELECT 1 FROM {quote(answers)} a "
         f"WHERE a.{column(PersonalLinkFormSubmission, 'page')} = {page} "
         f"AND a.{column(PersonalLinkFormSubmission, 'contact')} = "
-        f"l.{column(PersonalLink, 'contact')}) AS contact_has_answered "
+        f"l.{column(PersonalLink, 'contact')} "
+        # Answers through a shared link are not the contact's own.
+        f"AND NOT a.{column(PersonalLinkFormSubmission, 'multi_use')}) AS contact_has_answered "
         f"FROM {quote(links)} l INNER JOIN {quote(batches)} b "
         f"ON b.{column(LinkBatch, 'id')} = l.{column(PersonalLink, 'batch')} "
         f"WHERE l.{column(PersonalLink, 'id')} = %s"
