@@ -191,5 +191,8 @@ def test_respondent_answers_through_a_downloaded_link(
     stranger.screenshot(path=screenshots / "respondent-gate.png", full_page=True)
     page.reload()
     row = page.locator("#listing-results tbody tr").first
-    expect(row.locator("td").nth(4)).to_have_text("1")  # Started
-    expect(row.locator("td").nth(5)).to_have_text("1")  # Finished
+    headers = [
+        text.strip() for text in page.locator("#listing-results thead th").all_inner_texts()
+    ]
+    expect(row.locator("td").nth(headers.index("Started"))).to_have_text("1")
+    expect(row.locator("td").nth(headers.index("Finished"))).to_have_text("1")
