@@ -8,7 +8,7 @@ growth <= 100 MB, and rendering + bookkeeping adding no more than 2x what the
 backend itself costs. The SMTP server (aiosmtpd's Sink) runs in a child
 process on a free port of 127.0.0.1.
 
-    .venv/bin/python benchmarks/email.py [--locmem 10000] [--smtp 2000]
+    .venv/bin/python benchmarks/mail.py [--locmem 10000] [--smtp 2000]
 """
 
 from __future__ import annotations
@@ -18,14 +18,8 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-# This file is named like the standard library's ``email`` package, which
-# Django's mail imports: look in this folder last, so that the package wins.
-HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [*(entry for entry in sys.path if entry not in ("", HERE)), HERE]
-
-from _setup import peak_rss_mb, seed, setup_django  # noqa: E402
+from _setup import peak_rss_mb, seed, setup_django
 
 
 def free_port() -> int:
