@@ -137,6 +137,7 @@ def test_expiry_date_means_midnight_utc_after_it(
         ({"expires": "2025-12-31"}, "expires", "Choose a date from tomorrow onward"),
         ({"expires": "2026-01-01"}, "expires", "Choose a date from tomorrow onward"),
         ({"expires": "tomorrow"}, "expires", "Enter a valid date."),
+        ({"expires": "9999-12-31"}, "expires", "Choose a date before 9999-12-31."),
         ({"target": "sample", "sample_size": 0}, "sample_size", "greater than or equal to 1"),
         ({"target": "sample", "sample_size": 6}, "sample_size", "between 1 and 5"),
         ({"target": "sample"}, "sample_size", "This field is required."),

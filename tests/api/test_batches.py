@@ -73,6 +73,7 @@ def test_bad_batch_requests_name_their_field(api, survey_page, demo_segment):
         ({"segmentId": 999_999}, 422, "segmentId"),
         ({"segmentId": demo_segment.pk, "sampleSize": 99}, 400, "sampleSize"),
         ({"segmentId": demo_segment.pk, "expiresOn": past}, 400, "expiresOn"),
+        ({"segmentId": demo_segment.pk, "expiresOn": "9999-12-31"}, 400, "expiresOn"),
     ]
     for body, status, field in cases:
         response = api.post(batches_url(survey_page), body, content_type="application/json")

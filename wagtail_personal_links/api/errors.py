@@ -27,6 +27,7 @@ FIELD_FOR_CODE = {
     "sample_size": ("body", "sampleSize"),
     "unknown_contacts": ("body", "contactIds"),
     "expiry_past": ("body", "expiresOn"),
+    "expiry_late": ("body", "expiresOn"),
     "expiry_range": ("query", "expirationDays"),
 }
 

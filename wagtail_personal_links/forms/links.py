@@ -60,7 +60,12 @@ class GenerateLinksForm(forms.Form):
         "contact": ("contact",),
         "sample": ("segment", "sample_size"),
     }
-    FIELD_FOR_ERROR = {"empty": "segment", "sample_size": "sample_size", "expiry_past": "expires"}
+    FIELD_FOR_ERROR = {
+        "empty": "segment",
+        "sample_size": "sample_size",
+        "expiry_past": "expires",
+        "expiry_late": "expires",
+    }
 
     target = forms.ChoiceField(
         label=_("Generate links for"),

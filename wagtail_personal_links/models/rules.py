@@ -38,7 +38,7 @@ MAX_EXPIRATION_DAYS = 365
 class GenerationError(Exception):
     """A request for links that cannot be met; ``code`` says why, the message says it to a person.
 
-    Codes: ``not_live``, ``not_survey``, ``empty``, ``expiry_past``, ``expiry_range``,
+    Codes: ``not_live``, ``not_survey``, ``empty``, ``expiry_past``, ``expiry_late``, ``expiry_range``,
     ``sample_size``, ``unknown_contacts``.
     """
 
@@ -114,6 +114,11 @@ def expiry_from_date(
                 "Choose a date from tomorrow onward; links stay valid through the date you choose."
             ),
             code="expiry_past",
+        )
+    if date >= datetime.date.max:  # its next day, when links expire, is past any calendar
+        raise GenerationError(
+            gettext("Choose a date before %(date)s.") % {"date": datetime.date.max.isoformat()},
+            code="expiry_late",
         )
     return datetime.datetime.combine(
         date + datetime.timedelta(days=1), datetime.time(), datetime.UTC
