@@ -114,11 +114,14 @@ def link_rows(
     offset: int = 0,
     limit: int | None = None,
     token_format: str | None = None,
+    answer_counts: bool = False,
 ) -> Iterator[list[Any]]:
     """Yield the header and one row per link of ``batch``, in the order links were made.
 
     ``offset`` and ``limit`` select a slice of the rows, for a paged listing. URLs are in
-    ``token_format``, by default ``PERSONAL_LINKS_TOKEN_FORMAT``.
+    ``token_format``, by default ``PERSONAL_LINKS_TOKEN_FORMAT``. The Answers
+    column of a multi-use batch reads "2 of 3", or with ``answer_counts`` the
+    bare number of answers.
     """
     prefix = link_url_prefix(site_root_url(batch.page) if root_url is None else root_url)
     sign = tokens.signer(token_format)
@@ -162,7 +165,8 @@ def link_rows(
             if emailed:
                 row.append(_iso(email[2]))
             if multi_use:
-                row.append(_answers_cell(count[0], batch.max_answers))
+                answers = count[0]
+                row.append(answers if answer_counts else _answers_cell(answers, batch.max_answers))
         yield row
 
 

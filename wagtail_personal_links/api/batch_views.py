@@ -16,7 +16,19 @@ from .schemas import PageMeta, PageQuery
 
 __all__ = ["batch_out", "link_page"]
 
-LINK_KEYS = ("contactId", "customId", "firstName", "lastName", "email", "surveyUrl", "expiresAt")
+#: The API's name for each column of the CSV download.
+LINK_KEYS = {
+    **dict(
+        zip(
+            exports.LINK_COLUMNS,
+            ("contactId", "customId", "firstName", "lastName", "email", "surveyUrl", "expiresAt"),
+            strict=True,
+        )
+    ),
+    exports.STATUS_COLUMN: "status",
+    exports.LAST_EMAIL_COLUMN: "lastEmailAt",
+    exports.ANSWERS_COLUMN: "answers",
+}
 
 
 def batch_out(batch: LinkBatch) -> dict[str, Any]:
@@ -33,6 +45,7 @@ def batch_out(batch: LinkBatch) -> dict[str, Any]:
         "createdBy": batch.created_by.get_username() if batch.created_by else None,
         "expiresAt": batch.expires_at,
         "revokedAt": batch.revoked_at,
+        "answersPerLink": batch.max_answers,
         "total": batch.total,
         "links": batch.link_count,
         "started": batch.started_count,
@@ -64,10 +77,11 @@ def link_page(
         non_responders_only=non_responders_only,
         offset=query.skip,
         limit=query.limit,
+        answer_counts=True,
     )
-    next(rows)  # the header
+    keys = [LINK_KEYS[column] for column in next(rows)]
     codes = {str(status.label): status.value for status in LinkStatus}
-    data = [_link(row, codes) for row in rows]
+    data = [_link(dict(zip(keys, row, strict=True)), codes) for row in rows]
     if query.skip == 0:
         audit.log_batch_action(
             audit.DOWNLOAD, batch, request.user, total, non_responders=non_responders_only
@@ -75,13 +89,13 @@ def link_page(
     return {"data": data, "meta": PageMeta(total=total, limit=query.limit, offset=query.skip)}
 
 
-def _link(row: list[Any], codes: dict[str, str]) -> dict[str, Any]:
-    *values, status = row
-    link = dict(zip(LINK_KEYS, values, strict=True))
+def _link(link: dict[str, Any], codes: dict[str, str]) -> dict[str, Any]:
     link.update(
         contactId=str(link["contactId"]),
         customId=link["customId"] or "",
         expiresAt=link["expiresAt"] or None,
-        status=codes[status],
+        status=codes[link["status"]],
     )
+    if "lastEmailAt" in link:
+        link["lastEmailAt"] = link["lastEmailAt"] or None
     return link

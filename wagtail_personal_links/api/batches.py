@@ -87,6 +87,7 @@ def create_batch(
         page,
         _recipients(data),
         expires_at=expires_at,
+        max_answers=data.answersPerLink,
         created_by=request.user,
         source=LinkBatch.Source.API,
     )

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from ..models import LinkStatus
+
 __all__ = [
     "MAX_ATTRIBUTE_KEYS",
     "MAX_INT",
@@ -40,7 +42,9 @@ MAX_ATTRIBUTE_KEYS = 20
 #: The largest id or offset every database takes as a query parameter.
 MAX_INT = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
-LinkStatusCode = Literal["not_started", "started", "answered", "expired", "revoked"]
+#: Every status a link can report (the CSV's, as codes); "invalid" is only the gate's.
+_CODES = tuple(status.value for status in LinkStatus if status is not LinkStatus.INVALID)
+LinkStatusCode = Literal[_CODES]  # type: ignore[valid-type]
 BatchState = Literal["active", "expired", "revoked", "generating", "failed"]
 
 EXPIRATION_DAYS = Field(
@@ -134,6 +138,13 @@ class BatchCreate(Schema):
         None,
         description="Links stay valid through this date, until 00:00 UTC on the next day.",
     )
+    answersPerLink: int | None = Field(
+        1,
+        ge=1,
+        le=1_000_000,
+        description="How many answers each link takes: 1 for a personal link, more for a "
+        "shared one, null for unlimited (a team link).",
+    )
 
 
 class BatchOut(Schema):
@@ -146,6 +157,9 @@ class BatchOut(Schema):
     createdBy: str | None
     expiresAt: datetime.datetime | None
     revokedAt: datetime.datetime | None
+    answersPerLink: int | None = Field(
+        ..., description="How many answers each link takes; null for unlimited."
+    )
     total: int
     links: int
     started: int
@@ -170,6 +184,14 @@ class LinkOut(Schema):
     surveyUrl: str
     expiresAt: datetime.datetime | None
     status: LinkStatusCode
+    lastEmailAt: datetime.datetime | None = Field(
+        None, description="When the link was last emailed; null if it has not been."
+    )
+    answers: int | None = Field(
+        None,
+        description="Answers given through the link so far, for links that take more than "
+        "one; null for a personal link, whose status says whether it was answered.",
+    )
 
 
 class LinkPage(Schema):
