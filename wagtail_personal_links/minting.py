@@ -95,6 +95,7 @@ def mint_links(
     every link exists already, nothing is written and no transaction is opened.
     """
     batch = on_demand_batch(page, expires_at, user=user)
+    batch.page = page  # the audit log entry is written against it
     links = _links_by_contact(batch, contact_ids)
     missing = [pk for pk in contact_ids if pk not in links]
     if missing:
