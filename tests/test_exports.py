@@ -97,11 +97,11 @@ def test_status_column_follows_each_link(survey_page, contact):
     assert read_csv(batch, with_status=True)[1][-1] == "Not started"
 
     batch.links.update(opened_at=timezone.now())
-    assert read_csv(batch, with_status=True)[1][-1] == "Started"
+    assert read_csv(batch, with_status=True)[1][-1] == "Survey Started"
 
     batch.links.update(submitted_at=timezone.now())
     batch.revoked_at = timezone.now()
-    assert read_csv(batch, with_status=True)[1][-1] == "Finished"
+    assert read_csv(batch, with_status=True)[1][-1] == "Survey Finished"
 
 
 def test_status_reports_revoked_and_expired():

@@ -194,5 +194,5 @@ def test_respondent_answers_through_a_downloaded_link(
     headers = [
         text.strip() for text in page.locator("#listing-results thead th").all_inner_texts()
     ]
-    expect(row.locator("td").nth(headers.index("Started"))).to_have_text("1")
-    expect(row.locator("td").nth(headers.index("Finished"))).to_have_text("1")
+    expect(row.locator("td").nth(headers.index("Surveys started"))).to_have_text("1")
+    expect(row.locator("td").nth(headers.index("Surveys finished"))).to_have_text("1")

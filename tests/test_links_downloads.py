@@ -40,8 +40,8 @@ def test_statuses_after_opening_submitting_and_expiry(
     rows = csv_rows(admin_client.get(links_url("download", survey_page, batch)))
 
     assert [row[7] for row in rows[1:]] == [
-        "Started",
-        "Finished",
+        "Survey Started",
+        "Survey Finished",
         "Expired",
         "Not started",
         "Not started",
@@ -57,7 +57,7 @@ def test_statuses_after_revoke_keep_finished(
 
     rows = csv_rows(admin_client.get(links_url("download", survey_page, batch)))
 
-    assert [row[7] for row in rows[1:]] == ["Finished"] + ["Revoked"] * 4
+    assert [row[7] for row in rows[1:]] == ["Survey Finished"] + ["Revoked"] * 4
 
 
 def test_non_responders_leaves_out_those_who_finished(
@@ -72,7 +72,7 @@ def test_non_responders_leaves_out_those_who_finished(
     assert response["Content-Disposition"].endswith('-non-responders.csv"')
     rows = csv_rows(response)
     assert [row[4] for row in rows[1:]] == [link.contact.email for link in links[1:]]
-    assert [row[7] for row in rows[1:]] == ["Started"] + ["Not started"] * 3
+    assert [row[7] for row in rows[1:]] == ["Survey Started"] + ["Not started"] * 3
 
 
 def test_download_escapes_formulas(admin_client, survey_page, demo_segment, links_url):
@@ -117,6 +117,6 @@ def test_statuses_follow_the_respondents(
 
     rows = csv_rows(admin_client.get(links_url("download", survey_page, batch)))[1:]
 
-    assert [row[7] for row in rows] == ["Started", "Finished", *["Not started"] * 3]
+    assert [row[7] for row in rows] == ["Survey Started", "Survey Finished", *["Not started"] * 3]
     history = admin_client.get(links_url("index", survey_page)).context["object_list"][0]
     assert (history.started_count, history.finished_count) == (2, 1)

@@ -45,7 +45,7 @@ def test_the_downloaded_statuses_and_last_email_times(
     assert rows[0][-2:] == [STATUS_COLUMN, LAST_EMAIL_COLUMN]
     assert [row[7] for row in rows[1:]] == [
         "Opted Out",
-        "Started",
+        "Survey Started",
         *["Email Sent"] * 3,
         "Email Failed",
     ]

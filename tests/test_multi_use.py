@@ -96,7 +96,7 @@ def test_downloads_and_history_count_answers_against_what_is_allowed(
     history = admin_client.get(links_url("index", batch.page)).text
 
     assert rows[0][-2:] == ["Status", "Answers"]
-    assert rows[1][-2:] == ["Started", "2 of 3"]
+    assert rows[1][-2:] == ["Survey Started", "2 of 3"]
     assert "2 (up to 3 per link)" in history
 
 

@@ -52,8 +52,8 @@ class LinkStatus(models.TextChoices):
     """What a personal link is good for at a given moment; labels as the CSV reports them."""
 
     NOT_STARTED = "not_started", _("Not started")
-    STARTED = "started", _("Started")
-    ANSWERED = "answered", _("Finished")
+    STARTED = "started", _("Survey Started")
+    ANSWERED = "answered", _("Survey Finished")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
     INVALID = "invalid", _("Not valid")
