@@ -8,9 +8,22 @@ import io
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import override_settings
 from wagtail.models import Page
 
 from wagtail_personal_links.models import Contact, Segment
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Hash the test users' passwords cheaply, as Django advises for test suites.
+
+    The default PBKDF2 hasher spends about a second of CPU on every user that
+    ``seed_demo`` or a fixture creates; what the tests prove does not depend on
+    the hashing's cost, and logging in with a password works the same.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
