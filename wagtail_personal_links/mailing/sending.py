@@ -33,9 +33,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ..conf import personal_links_settings
-from ..models import Mailing, OutboxMessage, PersonalLink
+from ..models import Mailing, OutboxMessage
 from ..models.outbox import OutboxQuerySet
-from .compose import Composer, batch_placeholders
+from .compose import Composer, Recipient, batch_placeholders
 from .queue import queue_messages
 
 __all__ = ["CHUNK_SIZE", "Pacer", "SendResult", "chunk_size", "send_mailing"]
@@ -155,25 +155,27 @@ class _Delivery:
         """Send the rows this worker has claimed, and record what became of each."""
         held.filter(link__contact__email_opt_out=False).start_attempts(self.worker)
         outcomes = _Outcomes(held, self.worker)
-        pending: list[tuple[int, PersonalLink]] = []
-        for row in held.select_related("link__contact").order_by("pk"):
-            if row.attempted_at is None:  # opted out since the mailing was queued
-                outcomes.skipped.append(row.pk)
+        pending: list[tuple[int, Recipient]] = []
+        lookups = (f"link__{lookup}" for lookup in Recipient.LOOKUPS)
+        rows = held.values_list("pk", "attempted_at", *lookups).order_by("pk")
+        for pk, attempted_at, *fields in rows:
+            if attempted_at is None:  # opted out since the mailing was queued
+                outcomes.skipped.append(pk)
             else:
-                pending.append((row.pk, row.link))
+                pending.append((pk, Recipient(*fields)))
         handed = 0
         try:
-            for pk, link in pending:
+            for pk, recipient in pending:
                 self.pacer.wait()
                 handed += 1  # from here on this message may go out: never give it back
-                outcomes.add(pk, self.send(link))
+                outcomes.add(pk, self.send(recipient))
         finally:
-            outcomes.record(unsent=[pk for pk, _link in pending[handed:]])
+            outcomes.record(unsent=[pk for pk, _recipient in pending[handed:]])
 
-    def send(self, link: PersonalLink) -> str:
-        """Hand ``link``'s message to the backend; return the error, or "" once sent."""
+    def send(self, recipient: Recipient) -> str:
+        """Hand the recipient's message to the backend; return the error, or "" once sent."""
         try:
-            sent = self.connection.send_messages([self.composer.message(link)])
+            sent = self.connection.send_messages([self.composer.message_to(recipient)])
         except Exception as exc:  # any backend's error: record it and go on
             self.reconnect()
             return str(exc) or type(exc).__name__
