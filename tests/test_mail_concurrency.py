@@ -224,6 +224,7 @@ def test_the_bookkeeping_takes_a_few_statements_per_chunk_not_per_message(batch)
     with CaptureQueriesContext(connection) as queries:
         send_mailing(mailing, connection=RecordingBackend(), rate=None)
 
-    # Claim, mark, read and record each chunk, plus what every run does once
-    # (queueing, freeing stale claims, the composer's set-up, the counts).
-    assert len(queries) <= 12 + 6 * chunks < batch.total / 5, [q["sql"] for q in queries]
+    # Pick, claim, mark, read and record each chunk, plus what every run does
+    # once (queueing, freeing stale claims, the composer's set-up, the counts).
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 12 + 5 * chunks < batch.total / 5, statements

@@ -1,9 +1,10 @@
 """Hand a mailing's queued messages to ``EMAIL_BACKEND``, each exactly once.
 
-A worker takes a chunk of rows at a time, each step one conditional UPDATE:
-it claims them, marks the ones it is about to hand over (all but contacts who
-opted out meanwhile), sends them one by one, then records every outcome of
-the chunk in one transaction. Two workers never hold the same row.
+A worker takes a chunk of rows at a time, each step a conditional UPDATE: in
+one transaction it claims them and marks the ones it is about to hand over
+(all but contacts who opted out meanwhile); it sends them one by one, then
+records every outcome of the chunk in a second transaction. Two workers
+never hold the same row.
 
 If sending is interrupted by an exception (a cancelled task, a lost
 database), the worker still records what it sent and queues again what it
@@ -102,7 +103,7 @@ def send_mailing(
     delivery = _Delivery(worker, composer, connection or get_connection(), Pacer(rate))
     size = chunk_size(rate)
     with delivery.connection:
-        while rows.claim(worker, size) or rows.filter(state=State.QUEUED).exists():
+        while delivery.claim(rows, size) or rows.filter(state=State.QUEUED).exists():
             delivery.deliver(rows.filter(state=State.SENDING, claimed_by=worker))
     counts = dict(
         rows.filter(claimed_by=worker).values_list("state").annotate(n=Count("pk")).order_by()
@@ -151,9 +152,20 @@ class _Delivery:
             pacer,
         )
 
+    def claim(self, rows: OutboxQuerySet, size: int) -> int:
+        """Claim up to ``size`` queued rows and mark those to hand over; return how many.
+
+        One transaction, so that each chunk costs one commit before it is sent.
+        Contacts who opted out since the mailing was queued are not marked.
+        """
+        with transaction.atomic():
+            claimed = rows.claim(self.worker, size)
+            held = rows.filter(state=State.SENDING, claimed_by=self.worker)
+            held.filter(link__contact__email_opt_out=False).start_attempts(self.worker)
+        return claimed
+
     def deliver(self, held: OutboxQuerySet) -> None:
         """Send the rows this worker has claimed, and record what became of each."""
-        held.filter(link__contact__email_opt_out=False).start_attempts(self.worker)
         outcomes = _Outcomes(held, self.worker)
         pending: list[tuple[int, Recipient]] = []
         lookups = (f"link__{lookup}" for lookup in Recipient.LOOKUPS)

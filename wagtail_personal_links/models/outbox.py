@@ -41,12 +41,16 @@ class OutboxQuerySet(models.QuerySet):
 
         The ``state = queued`` condition is checked again by the database on
         each row it locks, so of two workers racing for the same rows each
-        row goes to exactly one.
+        row goes to exactly one (the other claims fewer, and tries again).
         """
-        queued = self.filter(state=OutboxMessage.State.QUEUED).order_by("pk").values("pk")
-        return self.filter(
-            pk__in=Subquery(queued[:size]), state=OutboxMessage.State.QUEUED
-        ).update(state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now())
+        queued = self.filter(state=OutboxMessage.State.QUEUED)
+        # The ids are read first: as `id IN (subquery)`, PostgreSQL planned
+        # a nested loop over every queued row when the table's statistics
+        # predate the mailing's rows, as they do right after it is queued.
+        ids = list(queued.order_by("pk").values_list("pk", flat=True)[:size])
+        return queued.filter(pk__in=ids).update(
+            state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now()
+        )
 
     def start_attempts(self, worker: str) -> int:
         """Record that ``worker`` hands these rows to the backend now; return how many it holds.
