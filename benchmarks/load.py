@@ -11,6 +11,11 @@ locust headless: respondents open their links, read the form and answer
 hold a link for, scanners try bad tokens, and an editor generates a batch for
 every contact and downloads it during the load.
 
+``--restart-postgres COMMAND`` runs COMMAND (for example
+``"pg_ctlcluster 15 main restart"``) halfway through the load: respondents
+caught by it must get the friendly 503, nothing may be stored twice or half,
+and the site must serve again without being restarted itself.
+
 ``--sqlite`` runs the embedded default instead: Django's threaded
 ``runserver`` on a temporary SQLite file, tasks run inline, and counts the
 "database is locked" errors in the server's log.
@@ -24,9 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -60,6 +67,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--links", type=int, default=8_000, help="links for respondents")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8400)
+    parser.add_argument(
+        "--restart-postgres",
+        metavar="COMMAND",
+        help="a command restarting the PostgreSQL server, run halfway through the load",
+    )
     return parser.parse_args()
 
 
@@ -82,6 +94,8 @@ def database_env(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
     base, _, name = server.rpartition("/")
     env["DATABASE_URL"] = f"{base}/{name}_load"
     env["DJANGO_CONN_MAX_AGE"] = "60"
+    # Four processes share no cache of their own: keep sessions in the database alone.
+    env["DJANGO_SESSION_ENGINE"] = "django.contrib.sessions.backends.db"
     env["DJANGO_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}_load" WITH (FORCE)')
@@ -121,7 +135,10 @@ def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
     servers = start_servers(args, env, tmp)
     try:
         wait_for(f"http://127.0.0.1:{args.port}/")
+        restart = restart_halfway(args)
         locust(args, env, tmp)
+        if restart is not None:
+            restart.join()
     finally:
         for process in servers:
             process.terminate()
@@ -135,6 +152,28 @@ def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
         for where in sorted(lock_sites(log)):
             print(f"  locked at: {where}")
     check_database(ids, json.loads((tmp / "answered.json").read_text()))
+
+
+def restart_halfway(args: argparse.Namespace) -> threading.Thread | None:
+    """Restart PostgreSQL halfway through the load, then time until the site serves again."""
+    if not args.restart_postgres:
+        return None
+
+    def restart() -> None:
+        time.sleep(args.run_time / 2)
+        started = time.monotonic()
+        subprocess.run(shlex.split(args.restart_postgres), check=True)
+        restarted = time.monotonic()
+        wait_for(f"http://127.0.0.1:{args.port}/admin/login/")
+        print(
+            f"PostgreSQL restarted in {restarted - started:.1f} s by {args.restart_postgres!r}; "
+            f"the site served again {time.monotonic() - restarted:.1f} s later, "
+            "without restarting it"
+        )
+
+    thread = threading.Thread(target=restart)
+    thread.start()
+    return thread
 
 
 def lock_sites(log: str) -> set[str]:
@@ -196,8 +235,9 @@ def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(url, timeout=5)
-            return
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
         except OSError:
             if time.monotonic() > deadline:
                 raise
@@ -238,6 +278,7 @@ def locust(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
         "PL_LOAD_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PL_LOAD_PAGE_ID": str(page.pk),
         "PL_LOAD_SEGMENT_ID": str(segment.pk),
+        "PL_LOAD_OUTAGE": "1" if args.restart_postgres else "",
     }
     print(
         f"locust: {args.users} users for {args.run_time} s "

@@ -28,6 +28,8 @@ BATCH = re.compile(r"batches/(\d+)/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 LINKS = iter(json.load(open(os.environ["PL_LOAD_LINKS"])))  # noqa: SIM115
+#: While load.py restarts the database, the friendly 503 is the right answer.
+OUTAGE = bool(os.environ.get("PL_LOAD_OUTAGE"))
 ANSWERED: set[str] = set()
 
 
@@ -42,6 +44,17 @@ def expect(response, *statuses: int) -> bool:
     if response.status_code in statuses:
         response.success()
         return True
+    if OUTAGE and response.status_code == 503 and "Retry-After" in response.headers:
+        response.success()
+        events.request.fire(
+            request_type="CHECK",
+            name="503 while the database restarts",
+            response_time=0,
+            response_length=0,
+            exception=None,
+            context={},
+        )
+        return False
     response.failure(f"status {response.status_code}")
     return False
 

@@ -38,8 +38,8 @@ MAX_EXPIRATION_DAYS = 365
 class GenerationError(Exception):
     """A request for links that cannot be met; ``code`` says why, the message says it to a person.
 
-    Codes: ``not_live``, ``not_survey``, ``empty``, ``expiry_past``, ``expiry_late``, ``expiry_range``,
-    ``sample_size``, ``unknown_contacts``.
+    Codes: ``not_live``, ``not_survey``, ``empty``, ``expiry_past``, ``expiry_late``,
+    ``expiry_range``, ``sample_size``, ``unknown_contacts``.
     """
 
     def __init__(self, message: str, code: str) -> None:

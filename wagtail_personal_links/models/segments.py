@@ -98,6 +98,8 @@ class Segment(models.Model):
     api_fields = [
         APIField("name", writable=True),
         APIField("description", writable=True),
+        APIField("kind", writable=True),
+        APIField("rules", writable=True),
         APIField("created_at"),
         APIField("updated_at"),
     ]

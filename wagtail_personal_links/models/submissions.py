@@ -95,6 +95,13 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
                 name="wagtail_personal_links_one_answer_per_contact",
             ),
         ]
+        indexes = [
+            # "Has this contact answered this page?", asked of every contact by
+            # segment rules and non-responder lists. The constraint's index is
+            # partial (a contact's own answers only), so it cannot serve it, and
+            # without it SQLite scans all of the page's answers per contact.
+            models.Index(fields=["contact", "page"], name="wpl_answer_contact_page"),
+        ]
 
     def get_data(self) -> dict[str, Any]:
         """Return the answers with the contact columns of :data:`CONTACT_DATA_FIELDS`."""
