@@ -53,3 +53,18 @@ def test_a_sent_message_is_the_one_the_preview_shows_with_contact_data_escaped(b
     assert "<p>Dear &lt;b&gt;Ada&lt;/b&gt; &amp; co,</p>" in html
     assert "Plan: &lt;i&gt;pro&lt;/i&gt;<br>" in html
     assert "<b>Ada" not in html and "<i>pro" not in html
+
+
+def test_with_short_links_each_message_carries_the_short_link_of_the_download(
+    batch, settings, admin_client, links_url, csv_rows
+):
+    settings.PERSONAL_LINKS_TOKEN_FORMAT = "short"
+    mailing = make_mailing(batch)
+
+    send_mailing(mailing, rate=None)
+
+    rows = csv_rows(admin_client.get(links_url("download", batch.page, batch)))
+    downloaded = {row[4]: row[5] for row in rows[1:]}
+    mailed = {m.to[0]: m.body.split(": ", 1)[1].split("\n")[0] for m in mail.outbox}
+    assert mailed == downloaded
+    assert all(len(url.rsplit("/", 1)[1]) == 20 for url in mailed.values())

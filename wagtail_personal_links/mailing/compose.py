@@ -116,6 +116,7 @@ class Recipient(NamedTuple):
 
     public_id: str
     expires_at: datetime.datetime | None
+    code_hash: str | None
     contact_id: int
     email: str
     first_name: str
@@ -124,7 +125,7 @@ class Recipient(NamedTuple):
 
     #: The same fields, as lookups from a link, for ``values_list()``.
     LOOKUPS = (
-        "public_id", "expires_at", "contact_id", "contact__email",
+        "public_id", "expires_at", "code_hash", "contact_id", "contact__email",
         "contact__first_name", "contact__last_name", "contact__attributes",
     )  # fmt: skip
 
@@ -133,7 +134,7 @@ class Recipient(NamedTuple):
         """Return the recipient of ``link``."""
         contact = link.contact
         return cls(
-            link.public_id, link.expires_at, link.contact_id, contact.email,
+            link.public_id, link.expires_at, link.code_hash, link.contact_id, contact.email,
             contact.first_name, contact.last_name, contact.attributes,
         )  # fmt: skip
 
@@ -172,7 +173,8 @@ class Composer:
             first_name=recipient.first_name,
             last_name=recipient.last_name,
             email=recipient.email,
-            link=self.link_prefix + self.sign(recipient.public_id, recipient.expires_at),
+            link=self.link_prefix
+            + self.sign(recipient.public_id, recipient.expires_at, recipient.code_hash),
             expires_at=format_expiry(recipient.expires_at),
             survey_title=self.survey_title,
         )
