@@ -94,6 +94,8 @@ def database_env(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
     base, _, name = server.rpartition("/")
     env["DATABASE_URL"] = f"{base}/{name}_load"
     env["DJANGO_CONN_MAX_AGE"] = "60"
+    # Four processes share no cache of their own: keep sessions in the database alone.
+    env["DJANGO_SESSION_ENGINE"] = "django.contrib.sessions.backends.db"
     env["DJANGO_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}_load" WITH (FORCE)')

@@ -8,7 +8,7 @@ growth <= 100 MB, and rendering + bookkeeping adding no more than 2x what the
 backend itself costs. The SMTP server (aiosmtpd's Sink) runs in a child
 process on a free port of 127.0.0.1.
 
-    .venv/bin/python benchmarks/mail.py [--locmem 10000] [--smtp 2000]
+    .venv/bin/python benchmarks/mail.py [--locmem 10000] [--smtp 2000] [--smtp-port N]
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--locmem", type=int, default=10_000)
     parser.add_argument("--smtp", type=int, default=2_000)
+    parser.add_argument("--smtp-port", type=int, help="Port for the SMTP server (default: free).")
     args = parser.parse_args()
     database = setup_django()
 
@@ -103,7 +104,7 @@ def main() -> None:
     del messages
     mail.outbox = []
 
-    port = free_port()
+    port = args.smtp_port or free_port()
     server = start_smtp_server(port)
     try:
         smtp = get_connection(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -132,18 +134,122 @@ def test_the_edit_form_renders_the_rule_builder_with_the_keys_and_their_types(ed
     html = response.content.decode()
     assert 'data-controller="wpl-rules"' in html
     assert "rule-builder.js" in html
-    config = json.loads(
-        response.context["form"]["rules"].field.widget.get_context("rules", segment.rules, {})[
-            "builder"
-        ]["config"]
-    )
+    config = builder_config(response)
     assert {
         "kind": "attribute",
         "key": "seats",
         "type": "number",
         "label": "seats (Number)",
     } in config["fields"]
-    assert [segment.pk, "Pros"] not in config["segments"]
+    assert config["chosen"] == {"segment": {}, "page": {}}
+
+
+def builder_config(response) -> dict:
+    """Return the rule builder's configuration, as the edit form hands it to the script."""
+    [config] = re.findall(r'data-wpl-rules-config-value="([^"]*)"', response.content.decode())
+    return json.loads(html.unescape(config))
+
+
+def refers_to(segments=(), pages=()) -> dict:
+    items = [{"filter": {"kind": "segment", "operator": "in", "segment": s.pk}} for s in segments]
+    items += [
+        {"filter": {"kind": "survey", "operator": "answered", "page": p.pk, "within_days": None}}
+        for p in pages
+    ]
+    for item in items[1:]:
+        item["connector"] = "or"
+    return {"negate": False, "items": items}
+
+
+def test_the_edit_form_names_the_chosen_segment_and_page_and_no_others(
+    editor_client, keys, survey_page
+):
+    pros = Segment.objects.create(name="Pros", kind="dynamic", rules=plan_is("pro"))
+    Segment.objects.create(name="Newsletter")
+    segment = Segment.objects.create(
+        name="Follow-up", kind="dynamic", rules=refers_to([pros], [survey_page])
+    )
+
+    response = editor_client.get(url("edit", segment.pk))
+
+    chosen = builder_config(response)["chosen"]
+    assert chosen["segment"] == {
+        str(pros.pk): {"id": pros.pk, "string": "Pros", "edit_url": url("edit", pros.pk)}
+    }
+    assert chosen["page"] == {
+        str(survey_page.pk): {
+            "id": survey_page.pk,
+            "parentId": survey_page.get_parent().pk,
+            "adminTitle": "Customer survey",
+            "editUrl": reverse("wagtailadmin_pages:edit", args=[survey_page.pk]),
+        }
+    }
+    assert "Newsletter" not in response.content.decode()
+
+
+def test_the_choosers_are_wagtails_offering_only_survey_pages_and_never_the_segment_itself(
+    editor_client, keys
+):
+    segment = Segment.objects.create(name="Follow-up", kind="dynamic", rules=plan_is("pro"))
+
+    response = editor_client.get(url("edit", segment.pk))
+
+    choosers = builder_config(response)["choosers"]
+    assert choosers["segment"]["_type"] == "wagtail.snippets.widgets.SnippetChooser"
+    chooser_url = reverse("wagtailsnippetchoosers_wagtail_personal_links_segment:choose")
+    assert choosers["segment"]["_args"][2]["modalUrl"] == f"{chooser_url}?exclude={segment.pk}"
+    assert choosers["page"]["_type"] == "wagtail.widgets.PageChooser"
+    assert choosers["page"]["_args"][2]["modelNames"] == ["home.surveypage"]
+    scripts = " ".join(re.findall(r'<script src="([^"]+)"', response.content.decode()))
+    for script in ("snippet-chooser-telepath.js", "page-chooser-telepath.js", "rule-builder.js"):
+        assert script in scripts
+
+
+def test_the_segment_chooser_leaves_out_the_excluded_segment_while_searching(editor_client, db):
+    pros = Segment.objects.create(name="Pros")
+    Segment.objects.create(name="Pro trials")
+    chooser = "wagtailsnippetchoosers_wagtail_personal_links_segment:"
+
+    listed = editor_client.get(reverse(chooser + "choose"), {"exclude": pros.pk})
+    searched = editor_client.get(
+        reverse(chooser + "choose_results"), {"exclude": pros.pk, "q": "Pro"}
+    )
+    everything = editor_client.get(reverse(chooser + "choose_results"), {"q": "Pro"})
+
+    def names(response) -> set[str]:
+        return {str(item) for item in response.context["results"]}
+
+    assert names(listed) == names(searched) == {"Pro trials"}
+    assert names(everything) == {"Pros", "Pro trials"}
+    assert f"exclude={pros.pk}" in json.loads(listed.content)["html"]
+
+
+def test_the_form_shown_again_names_the_chosen_items_without_a_query_per_item(
+    editor_client, keys, survey_page, other_survey_page
+):
+    others = [Segment.objects.create(name=f"Segment {index}") for index in range(3)]
+
+    def nameless_segment(rules: dict) -> tuple[dict, int]:
+        data = {"name": "", "kind": "dynamic", "rules": json.dumps(rules)}
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.post(url("add"), data)
+        assert response.context["form"].errors == {"name": ["This field is required."]}
+        return builder_config(response)["chosen"], len(queries)
+
+    nameless_segment(refers_to(others[:1], [survey_page]))  # Warm the caches.
+    _, with_one = nameless_segment(refers_to(others[:1], [survey_page]))
+    chosen, with_more = nameless_segment(refers_to(others, [survey_page, other_survey_page]))
+
+    assert with_more == with_one
+    assert {item["string"] for item in chosen["segment"].values()} == {
+        "Segment 0",
+        "Segment 1",
+        "Segment 2",
+    }
+    assert {item["adminTitle"] for item in chosen["page"].values()} == {
+        "Customer survey",
+        "Second survey",
+    }
 
 
 def test_preview_counts_and_lists_the_first_ten_matches(editor_client, customers):

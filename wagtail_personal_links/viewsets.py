@@ -14,7 +14,11 @@ from .forms.contacts import ContactForm, SegmentForm
 from .models import Contact, ContactAttributeKey, Segment
 from .permissions import VIEW_CONTACTS
 from .rule_builder import RulesWidget
-from .views.choosers import ContactChooserViewSet, PermissionCheckedChooserViewSet
+from .views.choosers import (
+    ContactChooserViewSet,
+    PermissionCheckedChooserViewSet,
+    SegmentChooserViewSet,
+)
 from .views.contacts import (
     SEARCH_FIELDS,
     ContactFilterSet,
@@ -108,7 +112,7 @@ class SegmentViewSet(SnippetViewSet):
     menu_label = _("Segments")
     inspect_view_class = SegmentInspectView
     add_view_class = SegmentCreateView
-    chooser_viewset_class = PermissionCheckedChooserViewSet
+    chooser_viewset_class = SegmentChooserViewSet
     inspect_view_enabled = True
     copy_view_enabled = False
 

@@ -124,6 +124,15 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# A visitor's links live in the session, which the gate reads on every view of
+# a survey. Cached database sessions read it from the cache: one query fewer per
+# view. The default cache is per process, which is right for this one-process
+# site; with several processes, share a cache (Redis, Memcached) or use
+# "django.contrib.sessions.backends.db" (see the README's "Deploying").
+SESSION_ENGINE = os.environ.get(
+    "DJANGO_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db"
+)
+
 WAGTAIL_SITE_NAME = "Personal links demo"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -12,14 +12,15 @@ import datetime
 import string
 from collections.abc import Collection, Iterable
 from functools import lru_cache
-from typing import Any
+from html import escape as html_escape
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -31,6 +32,7 @@ __all__ = [
     "BUILTIN_PLACEHOLDERS",
     "Composer",
     "MessageText",
+    "Recipient",
     "as_placeholder",
     "batch_placeholders",
     "format_expiry",
@@ -52,14 +54,18 @@ class MessageText:
 
     def __init__(self, text: str, known: Collection[str]) -> None:
         self.parts = _parse(text, known)
+        self.html_parts = [(html_escape(literal), name) for literal, name in self.parts]
 
-    def render(self, values: dict[str, str], quote: Any = str) -> str:
-        """Return the text with each placeholder replaced by ``quote(value)``."""
+    def render(self, values: dict[str, str], *, html: bool = False) -> str:
+        """Return the text with each placeholder replaced by its value, escaped if ``html``."""
+        # The literals were escaped once, so only the values are escaped here,
+        # by the standard library's escape(), which Django's wraps in a lazy-text check.
         out = []
-        for literal, name in self.parts:
-            out.append(quote(literal))
+        for literal, name in self.html_parts if html else self.parts:
+            out.append(literal)
             if name is not None:
-                out.append(quote(values.get(name, "")))
+                value = values.get(name, "")
+                out.append(html_escape(value) if html else value)
         return "".join(out)
 
 
@@ -105,6 +111,34 @@ def format_expiry(expires_at: datetime.datetime | None) -> str:
     return date_format(expires_at.astimezone(datetime.UTC), "j F Y, H:i") + " UTC"
 
 
+class Recipient(NamedTuple):
+    """What a message is made of: a link's token fields and its contact's details."""
+
+    public_id: str
+    expires_at: datetime.datetime | None
+    code_hash: str | None
+    contact_id: int
+    email: str
+    first_name: str
+    last_name: str
+    attributes: dict[str, Any]
+
+    #: The same fields, as lookups from a link, for ``values_list()``.
+    LOOKUPS = (
+        "public_id", "expires_at", "code_hash", "contact_id", "contact__email",
+        "contact__first_name", "contact__last_name", "contact__attributes",
+    )  # fmt: skip
+
+    @classmethod
+    def of(cls, link: PersonalLink) -> Recipient:
+        """Return the recipient of ``link``."""
+        contact = link.contact
+        return cls(
+            link.public_id, link.expires_at, link.code_hash, link.contact_id, contact.email,
+            contact.first_name, contact.last_name, contact.attributes,
+        )  # fmt: skip
+
+
 class Composer:
     """Build the email for each link of one batch from one subject and body.
 
@@ -124,32 +158,37 @@ class Composer:
         self.link_prefix = exports.link_url_prefix(root)
         self.unsubscribe_url = root + reverse(UNSUBSCRIBE_URL_NAME, args=[_UNSUBSCRIBE])
         self.sign = tokens.signer()
+        self.unsubscribe_token = optout.unsubscribe_tokens()
         self.survey_title = page.title
         frame = {"body": _BODY, "unsubscribe_url": _UNSUBSCRIBE, "page": page}
         self.text_frame = render_to_string("wagtail_personal_links/mail/message.txt", frame)
         self.html_frame = render_to_string("wagtail_personal_links/mail/message.html", frame)
 
-    def values(self, link: PersonalLink) -> dict[str, str]:
-        """Return the placeholder values for ``link``'s contact."""
-        contact = link.contact
+    def values(self, recipient: Recipient) -> dict[str, str]:
+        """Return the placeholder values for a recipient."""
         values = {
-            key: "" if value is None else str(value) for key, value in contact.attributes.items()
+            key: "" if value is None else str(value) for key, value in recipient.attributes.items()
         }
         values.update(
-            first_name=contact.first_name,
-            last_name=contact.last_name,
-            email=contact.email,
-            link=self.link_prefix + self.sign(link.public_id, link.expires_at),
-            expires_at=format_expiry(link.expires_at),
+            first_name=recipient.first_name,
+            last_name=recipient.last_name,
+            email=recipient.email,
+            link=self.link_prefix
+            + self.sign(recipient.public_id, recipient.expires_at, recipient.code_hash),
+            expires_at=format_expiry(recipient.expires_at),
             survey_title=self.survey_title,
         )
         return values
 
     def message(self, link: PersonalLink) -> EmailMultiAlternatives:
         """Return the email to ``link``'s contact, with one-click unsubscribe headers."""
-        values = self.values(link)
+        return self.message_to(Recipient.of(link))
+
+    def message_to(self, recipient: Recipient) -> EmailMultiAlternatives:
+        """Return the email to a recipient read with :attr:`Recipient.LOOKUPS`."""
+        values = self.values(recipient)
         unsubscribe = self.unsubscribe_url.replace(
-            _UNSUBSCRIBE, optout.unsubscribe_token(link.contact_id)
+            _UNSUBSCRIBE, self.unsubscribe_token(recipient.contact_id)
         )
         subject = " ".join(self.subject.render(values).split())
         text = self.text_frame.replace(_UNSUBSCRIBE, unsubscribe).replace(
@@ -159,7 +198,7 @@ class Composer:
             subject,
             text,
             self.from_email,
-            [link.contact.email],
+            [recipient.email],
             headers={
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -170,8 +209,8 @@ class Composer:
 
     def html(self, values: dict[str, str], unsubscribe: str) -> str:
         """Return the HTML body: contact data escaped, the link made clickable."""
-        link = values["link"]
-        anchor = f'<a href="{escape(link)}" style="word-break: break-all;">{escape(link)}</a>'
-        body = self.body.render({**values, "link": "\x00"}, quote=escape)
+        link = html_escape(values["link"])
+        anchor = f'<a href="{link}" style="word-break: break-all;">{link}</a>'
+        body = self.body.render({**values, "link": "\x00"}, html=True)
         body = linebreaks(body, autoescape=False).replace("\x00", anchor)
-        return self.html_frame.replace(_UNSUBSCRIBE, escape(unsubscribe)).replace(_BODY, body)
+        return self.html_frame.replace(_UNSUBSCRIBE, html_escape(unsubscribe)).replace(_BODY, body)

@@ -10,6 +10,7 @@ verify too, so rotating the secret keeps them valid.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core import signing
@@ -18,7 +19,7 @@ from django.db import transaction
 from .. import audit
 from ..models import Contact
 
-__all__ = ["contact_for_token", "opt_out", "unsubscribe_token"]
+__all__ = ["contact_for_token", "opt_out", "unsubscribe_token", "unsubscribe_tokens"]
 
 logger = logging.getLogger("wagtail_personal_links")
 
@@ -27,7 +28,12 @@ SALT = "wagtail_personal_links.unsubscribe"
 
 def unsubscribe_token(contact_id: int) -> str:
     """Return the signed, URL-safe unsubscribe token of a contact."""
-    return signing.Signer(salt=SALT).sign_object(contact_id)
+    return unsubscribe_tokens()(contact_id)
+
+
+def unsubscribe_tokens() -> Callable[[int], str]:
+    """Return a function giving contacts' unsubscribe tokens, for a mailing's many messages."""
+    return signing.Signer(salt=SALT).sign_object
 
 
 def contact_for_token(token: str) -> Contact | None:

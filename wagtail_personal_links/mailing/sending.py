@@ -1,12 +1,21 @@
 """Hand a mailing's queued messages to ``EMAIL_BACKEND``, each exactly once.
 
-A worker claims a chunk of rows with one conditional UPDATE, then for each
-row records the attempt, sends, and records the outcome. Two workers never
-hold the same row. If a worker dies, its rows are freed once
-``PERSONAL_LINKS_EMAIL_CLAIM_TIMEOUT`` has passed: those it never handed to
-the backend go back to the queue, the one it was handing over is marked
-failed (it may have gone out), so a restarted task sends the rest, once.
-A backend error marks that row failed with the error, and sending goes on.
+A worker takes a chunk of rows at a time, each step a conditional UPDATE: in
+one transaction it claims them and marks the ones it is about to hand over
+(all but contacts who opted out meanwhile); it sends them one by one, then
+records every outcome of the chunk in a second transaction. Two workers
+never hold the same row.
+
+If sending is interrupted by an exception (a cancelled task, a lost
+database), the worker still records what it sent and queues again what it
+never handed over; the message it was handing over stays claimed. Rows a
+worker holds when it stops, or is killed outright, are freed once
+``PERSONAL_LINKS_EMAIL_CLAIM_TIMEOUT`` has passed: rows it had marked are
+failed (they may have gone out), the others go back to the queue, so a
+restarted task sends the rest, once. A chunk is at most ``CHUNK_SIZE``
+messages, and about a second's worth under a rate limit, which bounds what a
+killed worker leaves in doubt. A backend error marks that row failed with
+the error, and sending goes on.
 """
 
 from __future__ import annotations
@@ -15,19 +24,22 @@ import contextlib
 import datetime
 import time
 import uuid
+from collections import defaultdict
 from typing import Any, NamedTuple
 
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from ..conf import personal_links_settings
 from ..models import Mailing, OutboxMessage
-from .compose import Composer, batch_placeholders
+from ..models.outbox import OutboxQuerySet
+from .compose import Composer, Recipient, batch_placeholders
 from .queue import queue_messages
 
-__all__ = ["CHUNK_SIZE", "Pacer", "SendResult", "send_mailing"]
+__all__ = ["CHUNK_SIZE", "Pacer", "SendResult", "chunk_size", "send_mailing"]
 
 CHUNK_SIZE = 100
 State = OutboxMessage.State
@@ -59,6 +71,11 @@ class Pacer:
         self.next = max(self.next, now) + self.interval
 
 
+def chunk_size(rate: float | None) -> int:
+    """Return how many messages a worker claims at a time: about a second's worth, at most."""
+    return min(CHUNK_SIZE, max(1, int(rate))) if rate else CHUNK_SIZE
+
+
 def send_mailing(
     mailing: Mailing,
     *,
@@ -84,17 +101,44 @@ def send_mailing(
     )  # fmt: skip
     rate = personal_links_settings.EMAIL_RATE if rate is _FROM_SETTINGS else rate
     delivery = _Delivery(worker, composer, connection or get_connection(), Pacer(rate))
+    size = chunk_size(rate)
     with delivery.connection:
-        while rows.claim(worker, CHUNK_SIZE) or rows.filter(state=State.QUEUED).exists():
-            claimed = rows.filter(state=State.SENDING, claimed_by=worker, attempted_at=None)
-            for row in claimed.select_related("link__contact").order_by("pk"):
-                delivery.deliver(row)
+        while delivery.claim(rows, size) or rows.filter(state=State.QUEUED).exists():
+            delivery.deliver(rows.filter(state=State.SENDING, claimed_by=worker))
     counts = dict(
         rows.filter(claimed_by=worker).values_list("state").annotate(n=Count("pk")).order_by()
     )
     return SendResult(
         *(counts.get(state, 0) for state in (State.SENT, State.FAILED, State.SKIPPED))
     )
+
+
+class _Outcomes:
+    """What became of one chunk's rows, recorded together."""
+
+    def __init__(self, held: OutboxQuerySet, worker: str) -> None:
+        self.held, self.worker = held, worker
+        self.sent: list[int] = []
+        self.skipped: list[int] = []
+        self.failed: defaultdict[str, list[int]] = defaultdict(list)
+
+    def add(self, pk: int, error: str) -> None:
+        if error:
+            self.failed[error].append(pk)
+        else:
+            self.sent.append(pk)
+
+    def record(self, unsent: list[int]) -> None:
+        # One transaction: a crash records all of the chunk or none of it.
+        held, worker = self.held, self.worker
+        with transaction.atomic():
+            held.filter(pk__in=self.sent).finish(worker, State.SENT)
+            held.filter(pk__in=self.skipped).finish(
+                worker, State.SKIPPED, reason=OutboxMessage.Reason.OPTED_OUT
+            )
+            for error, pks in self.failed.items():
+                held.filter(pk__in=pks).finish(worker, State.FAILED, error=error)
+            held.filter(pk__in=unsent).give_back(worker)
 
 
 class _Delivery:
@@ -108,23 +152,46 @@ class _Delivery:
             pacer,
         )
 
-    def deliver(self, row: OutboxMessage) -> None:
-        if row.link.contact.email_opt_out:
-            row.finish(self.worker, State.SKIPPED, reason=OutboxMessage.Reason.OPTED_OUT)
-            return
-        self.pacer.wait()
-        if not row.start_attempt(self.worker):
-            return
+    def claim(self, rows: OutboxQuerySet, size: int) -> int:
+        """Claim up to ``size`` queued rows and mark those to hand over; return how many.
+
+        One transaction, so that each chunk costs one commit before it is sent.
+        Contacts who opted out since the mailing was queued are not marked.
+        """
+        with transaction.atomic():
+            claimed = rows.claim(self.worker, size)
+            held = rows.filter(state=State.SENDING, claimed_by=self.worker)
+            held.filter(link__contact__email_opt_out=False).start_attempts(self.worker)
+        return claimed
+
+    def deliver(self, held: OutboxQuerySet) -> None:
+        """Send the rows this worker has claimed, and record what became of each."""
+        outcomes = _Outcomes(held, self.worker)
+        pending: list[tuple[int, Recipient]] = []
+        lookups = (f"link__{lookup}" for lookup in Recipient.LOOKUPS)
+        rows = held.values_list("pk", "attempted_at", *lookups).order_by("pk")
+        for pk, attempted_at, *fields in rows:
+            if attempted_at is None:  # opted out since the mailing was queued
+                outcomes.skipped.append(pk)
+            else:
+                pending.append((pk, Recipient(*fields)))
+        handed = 0
         try:
-            sent = self.connection.send_messages([self.composer.message(row.link)])
+            for pk, recipient in pending:
+                self.pacer.wait()
+                handed += 1  # from here on this message may go out: never give it back
+                outcomes.add(pk, self.send(recipient))
+        finally:
+            outcomes.record(unsent=[pk for pk, _recipient in pending[handed:]])
+
+    def send(self, recipient: Recipient) -> str:
+        """Hand the recipient's message to the backend; return the error, or "" once sent."""
+        try:
+            sent = self.connection.send_messages([self.composer.message_to(recipient)])
         except Exception as exc:  # any backend's error: record it and go on
-            row.finish(self.worker, State.FAILED, error=str(exc) or type(exc).__name__)
             self.reconnect()
-            return
-        if sent:
-            row.finish(self.worker, State.SENT)
-        else:
-            row.finish(self.worker, State.FAILED, error="The email backend did not send it.")
+            return str(exc) or type(exc).__name__
+        return "" if sent else "The email backend did not send it."
 
     def reconnect(self) -> None:
         # After an error an SMTP connection may be dropped; the next message

@@ -2,17 +2,16 @@
 
 Every message a mailing sends is one :class:`OutboxMessage` row. Its state
 moves queued -> sending -> sent / failed (or straight to skipped) through
-conditional ``UPDATE`` statements, so that two workers, or a task started
-again after a crash, never send the same message twice.
+conditional ``UPDATE`` statements over a chunk of rows at a time, so that two
+workers, or a task started again after a crash, never send the same message
+twice.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -42,12 +41,38 @@ class OutboxQuerySet(models.QuerySet):
 
         The ``state = queued`` condition is checked again by the database on
         each row it locks, so of two workers racing for the same rows each
-        row goes to exactly one.
+        row goes to exactly one (the other claims fewer, and tries again).
         """
-        queued = self.filter(state=OutboxMessage.State.QUEUED).order_by("pk").values("pk")
+        queued = self.filter(state=OutboxMessage.State.QUEUED)
+        # The ids are read first: as `id IN (subquery)`, PostgreSQL planned
+        # a nested loop over every queued row when the table's statistics
+        # predate the mailing's rows, as they do right after it is queued.
+        ids = list(queued.order_by("pk").values_list("pk", flat=True)[:size])
+        return queued.filter(pk__in=ids).update(
+            state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now()
+        )
+
+    def start_attempts(self, worker: str) -> int:
+        """Record that ``worker`` hands these rows to the backend now; return how many it holds.
+
+        From here on a row may have gone out: if the worker stops before
+        recording the outcome, :meth:`release_stale` marks it failed, never queued.
+        """
         return self.filter(
-            pk__in=Subquery(queued[:size]), state=OutboxMessage.State.QUEUED
-        ).update(state=OutboxMessage.State.SENDING, claimed_by=worker, claimed_at=timezone.now())
+            state=OutboxMessage.State.SENDING, claimed_by=worker, attempted_at=None
+        ).update(attempted_at=timezone.now())
+
+    def finish(self, worker: str, state: str, *, error: str = "", reason: str = "") -> int:
+        """Record the outcome of ``worker``'s rows; return how many were still its own."""
+        return self.filter(state=OutboxMessage.State.SENDING, claimed_by=worker).update(
+            state=state, error=error, reason=reason, finished_at=timezone.now()
+        )
+
+    def give_back(self, worker: str) -> int:
+        """Queue again rows ``worker`` claimed but never handed over; return how many."""
+        return self.filter(state=OutboxMessage.State.SENDING, claimed_by=worker).update(
+            state=OutboxMessage.State.QUEUED, claimed_by="", claimed_at=None, attempted_at=None
+        )
 
     def requeue_failed(self) -> int:
         """Queue the failed rows again; return how many."""
@@ -120,50 +145,6 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_state_display()}"
-
-    # The two statements below run once per message, so they are plain SQL
-    # written once: building them through the ORM cost more than sending.
-
-    def start_attempt(self, worker: str) -> bool:
-        """Record that ``worker`` hands the message to the backend now; False if not its own."""
-        now = timezone.now()
-        changed = _execute(
-            "UPDATE {table} SET {attempted_at} = %s WHERE {id} = %s AND {state} = %s "
-            "AND {claimed_by} = %s AND {attempted_at} IS NULL",
-            [_db_time(now), self.pk, self.State.SENDING, worker],
-        )
-        if changed:
-            self.attempted_at = now
-        return bool(changed)
-
-    def finish(self, worker: str, state: str, *, error: str = "", reason: str = "") -> bool:
-        """Record the outcome of ``worker``'s attempt; False if the row is no longer its own."""
-        now = timezone.now()
-        changed = _execute(
-            "UPDATE {table} SET {state} = %s, {error} = %s, {reason} = %s, {finished_at} = %s "
-            "WHERE {id} = %s AND {state} = %s AND {claimed_by} = %s",
-            [state, error, reason, _db_time(now), self.pk, self.State.SENDING, worker],
-        )
-        if changed:
-            self.state, self.error, self.reason, self.finished_at = state, error, reason, now
-        return bool(changed)
-
-
-@functools.cache
-def _sql(template: str, vendor: str) -> str:
-    quote = connection.ops.quote_name
-    names = {field.name: quote(field.column) for field in OutboxMessage._meta.concrete_fields}
-    return template.format(table=quote(OutboxMessage._meta.db_table), **names)
-
-
-def _execute(template: str, params: list) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(template, connection.vendor), params)
-        return cursor.rowcount
-
-
-def _db_time(moment: datetime.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def email_facts() -> dict[str, Subquery]:

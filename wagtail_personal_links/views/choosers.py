@@ -1,4 +1,8 @@
-"""Choosers for contacts and segments: permission-checked; contacts are searchable by segment."""
+"""Choosers for contacts and segments: permission-checked; contacts are searchable by segment.
+
+The segment chooser leaves out ``?exclude=<id>``, so the rule builder never offers
+a segment to itself.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from wagtail.snippets.views import chooser
 from ..models import Contact, Segment
 from .contacts import contacts_matching
 
-__all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet"]
+__all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet", "SegmentChooserViewSet"]
 
 
 class ChooserPermissionMixin(PermissionCheckedMixin):
@@ -104,3 +108,28 @@ class ContactChooserViewSet(PermissionCheckedChooserViewSet):
     preserve_url_parameters = ["multiple", "segment"]
     choose_view_class = ContactChooseView
     choose_results_view_class = ContactChooseResultsView
+
+
+class SegmentListMixin:
+    """List segments to choose from, all but ``?exclude=<id>`` if given."""
+
+    def get_object_list(self) -> QuerySet[Segment]:
+        segments = super().get_object_list()
+        excluded = self.request.GET.get("exclude", "")
+        return segments.exclude(pk=int(excluded)) if excluded.isdigit() else segments
+
+
+class SegmentChooseView(SegmentListMixin, ChooseView):
+    pass
+
+
+class SegmentChooseResultsView(SegmentListMixin, ChooseResultsView):
+    pass
+
+
+class SegmentChooserViewSet(PermissionCheckedChooserViewSet):
+    """The segment chooser, which keeps its ``exclude`` filter while searching and paging."""
+
+    preserve_url_parameters = ["multiple", "exclude"]
+    choose_view_class = SegmentChooseView
+    choose_results_view_class = SegmentChooseResultsView

@@ -29,6 +29,9 @@
     static values = { config: Object, previewUrl: String };
 
     connect() {
+      // Wagtail's segment and page choosers, and the states of the items the rules already name.
+      this.choosers = window.telepath.unpack(this.configValue.choosers);
+      this.chosen = this.configValue.chosen;
       try {
         this.tree = JSON.parse(this.inputTarget.value || '{}');
       } catch (error) {
@@ -46,7 +49,10 @@
     // Rendering ------------------------------------------------------------
 
     render(focusKey) {
+      // Choosers find their elements by id, so they are mounted once the tree is in the page.
+      this.mounts = [];
       this.treeTarget.replaceChildren(this.renderGroup(this.tree, 'root', 0));
+      this.mounts.forEach((mount) => mount());
       const focused = focusKey && this.treeTarget.querySelector(`[data-focus-key="${focusKey}"]`);
       if (focused) focused.focus();
     }
@@ -158,9 +164,7 @@
     }
 
     valueInputs(filter, path) {
-      if (filter.kind === 'segment') {
-        return [this.referenceSelect(filter, 'segment', this.configValue.segments, this.text.segment, path)];
-      }
+      if (filter.kind === 'segment') return [this.referenceChooser(filter, 'segment', this.text.segment, path)];
       if (filter.kind === 'survey') {
         const days = element('input', {
           type: 'number', min: '1', step: '1', value: filter.within_days ?? '', placeholder: this.text.withinDays, 'aria-label': this.text.withinDays,
@@ -168,15 +172,46 @@
         days.addEventListener('input', () => this.update(() => {
           filter.within_days = days.value ? Number(days.value) : null;
         }));
-        return [this.referenceSelect(filter, 'page', this.configValue.pages, this.text.page, path), days];
+        return [this.referenceChooser(filter, 'page', this.text.page, path), days];
       }
       return this.comparisonInputs(filter, path);
     }
 
-    referenceSelect(filter, name, choices, label, path) {
-      const node = select([['', '—'], ...choices], filter[name], { 'aria-label': label, 'data-focus-key': `${path}-value` });
-      node.addEventListener('change', () => this.update(() => { filter[name] = node.value ? Number(node.value) : null; }));
+    // The segment or page a filter names, picked in Wagtail's chooser modal.
+    referenceChooser(filter, name, label, path) {
+      const placeholder = element('div');
+      const node = element('div', { class: 'wpl-rules__chooser', role: 'group', 'aria-label': label }, [placeholder]);
+      this.mounts.push(() => this.mountChooser(filter, name, `${this.inputTarget.id}-${path.replaceAll('.', '-')}-${name}`, placeholder));
       return node;
+    }
+
+    mountChooser(filter, name, id, placeholder) {
+      const chosen = filter[name] ?? null;
+      const state = chosen === null ? null : this.chosen[name][chosen] || this.missingState(name, chosen);
+      // The chooser's own input has no name: the rules input alone is submitted.
+      const widget = this.choosers[name].render(placeholder, '', id, state);
+      widget.input.addEventListener('change', () => {
+        const current = widget.getState();
+        if (current) this.chosen[name][current.id] = current;
+        this.update(() => { filter[name] = current ? Number(current.id) : null; });
+        // Cleared from its actions menu: the chooser shows its choose button once this event is over.
+        if (!current) setTimeout(() => this.focusChooser(widget));
+      });
+      // The modal hands focus back to the button that opened it, hidden by now.
+      widget.addEventListener('chosen', () => {
+        window.jQuery(document).one('hidden.bs.modal', () => this.focusChooser(widget));
+      });
+    }
+
+    missingState(name, id) {
+      const title = `${name === 'segment' ? this.text.segment : this.text.page} ${id}`;
+      return { id, string: title, adminTitle: title };
+    }
+
+    focusChooser(widget) {
+      const buttons = widget.chooserElement.querySelectorAll('button');
+      const visible = [...buttons].find((button) => button.getClientRects().length);
+      if (visible) visible.focus();
     }
 
     comparisonInputs(filter, path) {
@@ -277,5 +312,8 @@
     }
   }
 
-  window.wagtail.app.register('wpl-rules', RulesController);
+  const register = () => window.wagtail.app.register('wpl-rules', RulesController);
+  // The choosers' telepath adapters may be listed after this script: connect once all have run.
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', register, { once: true });
+  else register();
 })();
