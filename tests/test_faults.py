@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 
+from tests.smtp_server import free_port
 from wagtail_personal_links.models import PersonalLink, PersonalLinkFormSubmission
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8400 + os.getpid() % 50
+PORT = free_port()
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
