@@ -151,6 +151,9 @@ def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
         print(f"server errors (500) logged: {log.count('Internal Server Error')}")
         for where in sorted(lock_sites(log)):
             print(f"  locked at: {where}")
+    from django.db import connections
+
+    connections.close_all()  # a restart of the server ended this process's connection too
     check_database(ids, json.loads((tmp / "answered.json").read_text()))
 
 
@@ -314,7 +317,7 @@ def check_database(ids: dict[str, str], answered: list[str]) -> None:
     duplicates = sum(
         row["n"] - 1 for row in stored.values("contact_id").annotate(n=Count("id")).filter(n__gt=1)
     )
-    half = links.filter(submitted_at__isnull=False, submission__isnull=True).count()
+    half = links.filter(submitted_at__isnull=False, submissions__isnull=True).count()
     print(f"links answered (thank-you page seen): {len(public_ids):,}")
     print(f"answers stored for them: {stored.count():,} (distinct links {len(answered_links):,})")
     print(f"lost (thanked, not stored): {len(set(public_ids) - answered_links)}")
