@@ -11,7 +11,6 @@ segments and pages the rules already name.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +32,7 @@ from .rules.operators import (
     SURVEY_OPERATORS,
     UNITS,
 )
+from .rules.schema import filters_of
 
 __all__ = ["RulesWidget", "SegmentChooser", "builder_config", "survey_page_models"]
 
@@ -62,30 +62,21 @@ def choosers(segment: Segment | None) -> dict[str, forms.Widget]:
     }
 
 
-def _references(tree: Any, kind: str, name: str) -> Iterator[int]:
-    """Yield the ids that filters of ``kind`` name, in a tree that may not be valid."""
-    items = tree.get("items") if isinstance(tree, Mapping) else None
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, Mapping):
-            continue
-        if "group" in item:
-            yield from _references(item["group"], kind, name)
-            continue
-        spec = item.get("filter")
-        value = spec.get(name) if isinstance(spec, Mapping) and spec.get("kind") == kind else None
-        if isinstance(value, int) and not isinstance(value, bool):
-            yield value
+def _references(tree: Any, kind: str, name: str) -> set[int]:
+    """Return the ids that filters of ``kind`` name, in a tree that may not be valid."""
+    values = (spec.get(name) for spec in filters_of(tree) if spec.get("kind") == kind)
+    return {value for value in values if isinstance(value, int) and not isinstance(value, bool)}
 
 
 def _segment_states(tree: Any, chooser: AdminSnippetChooser) -> dict[int, dict]:
-    ids = set(_references(tree, "segment", "segment"))
+    ids = _references(tree, "segment", "segment")
     segments = Segment.objects.filter(pk__in=ids).only("pk", "name") if ids else []
     return {item.pk: chooser.get_value_data_from_instance(item) for item in segments}
 
 
 def _page_states(tree: Any) -> dict[int, dict]:
     """Return the page choosers' states (as Wagtail's page chooser block gives them)."""
-    ids = set(_references(tree, "survey", "page"))
+    ids = _references(tree, "survey", "page")
     pages = list(Page.objects.filter(pk__in=ids).specific()) if ids else []
     parents = {page.path[: -page.steplen] for page in pages}
     parent_ids = dict(Page.objects.filter(path__in=parents).values_list("path", "pk"))

@@ -47,12 +47,18 @@ MAX_AMOUNT = 1000
 EMPTY_RULES: dict[str, Any] = {"negate": False, "items": []}
 
 
-def filters_of(tree: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Yield every filter of a valid tree, depth first."""
-    for item in tree.get("items", []):
+def filters_of(tree: Any) -> Iterator[Mapping[str, Any]]:
+    """Yield every filter of a tree, depth first, passing over what is malformed.
+
+    The rule builder reads trees that have not been validated yet.
+    """
+    items = tree.get("items") if isinstance(tree, Mapping) else None
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping):
+            continue
         if "group" in item:
             yield from filters_of(item["group"])
-        else:
+        elif isinstance(item.get("filter"), Mapping):
             yield item["filter"]
 
 
