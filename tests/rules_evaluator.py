@@ -33,6 +33,8 @@ COMPARE = {
     "after": operator.gt,
     "same_day": operator.eq,
 }
+#: Attribute values a text or number filter reads (not an object, a list or null).
+SCALARS = (str, int, float, bool)
 NEGATIONS = {
     "not_equals": "equals",
     "not_contains": "contains",
@@ -72,7 +74,7 @@ def _raw(spec: dict, contact):
 def _test(spec: dict, operator_name: str, contact, now: datetime.datetime) -> bool:
     raw = _raw(spec, contact)
     if operator_name == "is_set":
-        return raw is not None and raw != ""
+        return raw is not None and raw != "" and not isinstance(raw, dict | list)
     if spec["kind"] == "field" and spec["key"] == "created_at":
         return _created(operator_name, spec["value"], raw, now)
     if operator_name in ("equals", "contains", "starts_with", "ends_with"):
@@ -85,13 +87,13 @@ def _test(spec: dict, operator_name: str, contact, now: datetime.datetime) -> bo
 
 
 def _text(raw) -> str | None:
-    if raw is None or isinstance(raw, bool):
+    if not isinstance(raw, SCALARS) or isinstance(raw, bool):
         return None
     return str(raw).lower()
 
 
 def _number(raw) -> float | None:
-    if isinstance(raw, bool) or raw is None:
+    if not isinstance(raw, SCALARS) or isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
         return float(raw)

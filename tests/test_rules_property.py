@@ -28,16 +28,21 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
 
-TEXTS = ["pro", "Pro", "PRO", "basic", "", "pro plan", "42", "7", "a_b", "100%"]
-NUMBERS = [-5, 0, 7, 42, 2.5, "42", "7", "-3.5", "abc", "", "1e3", True, None]
-DATES = ["2026-06-01", "2026-06-15", "2025-12-31", "2026-02-30", "2026-06-14T23:00:00", "x", ""]
+TEXTS = ["pro", "Pro", "PRO", "basic", "", "pro plan", "42", "7", "a_b", "100%", "true"]
+# Near misses of numeric text, which SQLite's casts would half-read.
+NUMBERS = [-5, 0, 7, 42, 2.5, "42", "7", "-3.5", "abc", "", "1e3", True, None,
+           "7abc", " 7", "7.", ".5", "1-2", "--7", "-", "7.5.1"]  # fmt: skip
+DATES = ["2026-06-01", "2026-06-15", "2025-12-31", "2026-02-30", "2026-06-14T23:00:00", "x", "",
+         "2026-06-01x"]  # fmt: skip
+#: Values of no type a filter compares, whose JSON text could still look like a match.
+SHAPES = [{"plan": "pro"}, ["pro", 7], False]
 
 attribute_values = st.fixed_dictionaries(
     {},
     optional={
-        "plan": st.sampled_from([*TEXTS, 5, False, None]),
-        "score": st.sampled_from(NUMBERS),
-        "joined": st.sampled_from([*DATES, 20260601, None]),
+        "plan": st.sampled_from([*TEXTS, 5, None, *SHAPES]),
+        "score": st.sampled_from([*NUMBERS, *SHAPES]),
+        "joined": st.sampled_from([*DATES, 20260601, None, *SHAPES]),
     },
 )
 contacts = st.lists(
@@ -79,7 +84,7 @@ def comparison(kind: str, key: str, operators: dict, values):
     return st.sampled_from(sorted(operators)).flatmap(build)
 
 
-text_values = st.sampled_from(["pro", "PRO", "Pro Plan", "4", "a_b", "100%", "ad"])
+text_values = st.sampled_from(["pro", "PRO", "Pro Plan", "4", "a_b", "100%", "ad", "true", "["])
 filters = st.one_of(
     comparison("attribute", "plan", TEXT_OPERATORS, lambda _op: text_values),
     comparison(

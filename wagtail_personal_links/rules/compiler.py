@@ -34,7 +34,10 @@ from django.utils import timezone
 from .dates import shift
 from .expressions import (
     AttributeDate,
+    AttributeIsDate,
+    AttributeIsNumber,
     AttributeIsSet,
+    AttributeIsText,
     AttributeNumber,
     AttributeText,
     true_or_false,
@@ -137,22 +140,27 @@ class _Compiler:
         if builtin and key == "created_at":
             return self.created_at(operator, value)
         if operator in TEXT_LOOKUPS:
-            text = Lower(F(key)) if builtin else AttributeText(key)
-            return _typed(text, TEXT_LOOKUPS[operator], value.strip().lower())
+            lookup, text = TEXT_LOOKUPS[operator], value.strip().lower()
+            if builtin:
+                return _typed(Lower(F(key)), lookup, text)
+            return _guarded(lookup(AttributeText(key), text), AttributeIsText(key))
         if operator in NUMBER_LOOKUPS:
-            return _typed(AttributeNumber(key), NUMBER_LOOKUPS[operator], float(value))
+            number = true_or_false(NUMBER_LOOKUPS[operator](AttributeNumber(key), float(value)))
+            return _guarded(number, AttributeIsNumber(key))
         return self.attribute_date(key, operator, value)
 
     def attribute_date(self, key: str, operator: str, value: Any) -> Q:
         date = AttributeDate(key)
         if operator == "between":
             low, high = sorted(value)
-            return _typed(date, GreaterThanOrEqual, low) & _typed(date, LessThanOrEqual, high)
+            return _guarded(
+                GreaterThanOrEqual(date, low), LessThanOrEqual(date, high), AttributeIsDate(key)
+            )
         if operator in DATE_LOOKUPS:
-            return _typed(date, DATE_LOOKUPS[operator], value)
+            return _guarded(DATE_LOOKUPS[operator](date, value), AttributeIsDate(key))
         cutoff = shift(timezone.localdate(self.now), value["amount"], value["unit"]).isoformat()
         lookup = LessThan if operator == "older_than" else GreaterThanOrEqual
-        return _typed(date, lookup, cutoff)
+        return _guarded(lookup(date, cutoff), AttributeIsDate(key))
 
     def created_at(self, operator: str, value: Any) -> Q:
         if operator == "between":
@@ -179,6 +187,21 @@ class _Compiler:
 
 def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
     return Q(true_or_false(lookup(expression, value)))
+
+
+def _guarded(*tests: Any) -> Q:
+    """Return the comparisons ``tests`` ending in a type guard, in that order.
+
+    The comparisons come first so that the rows they reject (most rows) skip
+    the guard. The result is never SQL ``NULL``, so negating it is exact: the
+    guard is true or false, and where it is true the value exists, so the
+    comparisons are not ``NULL`` either (a number's is made so, for
+    PostgreSQL, whose guard is always true).
+    """
+    condition = Q()
+    for test in tests:
+        condition &= Q(test)
+    return condition
 
 
 def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:

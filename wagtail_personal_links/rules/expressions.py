@@ -1,12 +1,14 @@
 """Typed values of JSON attributes, as SQL that never raises, spelled for each database.
 
 Attribute values arrive as JSON numbers, numeric text, dates as text, or
-anything else an import let through. Each expression below yields the value
-in its type, or SQL ``NULL`` when the stored value does not fit: the text is
-checked (a regex on PostgreSQL, ``GLOB`` patterns on SQLite) before any cast,
-so a wrong-typed value fails to match instead of aborting the query
-(PostgreSQL raises on a bad cast). The SQL reads the JSON document as few
-times as it can, since parsing it is most of the cost of a count.
+anything else an import let through. A number is read only once its text has
+been checked (a regex on PostgreSQL, ``GLOB`` patterns on SQLite), so a
+wrong-typed value yields SQL ``NULL`` and fails to match instead of aborting
+the query (PostgreSQL raises on a bad cast). Text and dates are compared
+without a cast, so they come as a cheap value plus a type guard that the
+compiler tests second: most rows fail the comparison and never pay for the
+type check. The SQL reads the JSON document as few times as it can, since
+reading it is most of the cost of a count.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from django.db.models.functions import Coalesce
 
 __all__ = [
     "AttributeDate",
+    "AttributeIsDate",
+    "AttributeIsNumber",
     "AttributeIsSet",
+    "AttributeIsText",
     "AttributeNumber",
     "AttributeText",
     "true_or_false",
@@ -31,11 +36,14 @@ ATTRIBUTES = "attributes"
 SQL_SAFE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 # SQLite has no regex of its own (Django's is a Python callback, slow on 100,000
-# rows); these GLOBs accept exactly what ^-?[0-9]+(\.[0-9]+)?$ accepts.
+# rows); these GLOBs accept exactly what ^-?[0-9]+(\.[0-9]+)?$ accepts: only
+# digits, dots and minus signs; a digit last; a digit first after at most one
+# leading minus; no minus later; at most one dot. Each reads the JSON value
+# again, so there are as few as that takes.
 SQLITE_NUMERIC = (
-    "({value} NOT GLOB '*[^0-9.-]*' AND {value} NOT GLOB '?*-*' AND {value} NOT GLOB '*.*.*'"
-    " AND {value} GLOB '*[0-9]' AND ({value} GLOB '[0-9]*' OR {value} GLOB '-[0-9]*')"
-    " AND {value} NOT GLOB '*.' AND {value} NOT GLOB '*-.*')"
+    "({value} NOT GLOB '*[^0-9.-]*' AND {value} GLOB '*[0-9]'"
+    " AND ltrim({value}, '-') GLOB '[0-9]*' AND {value} NOT GLOB '?*-*'"
+    " AND {value} NOT GLOB '*.*.*')"
 )
 SQLITE_DATE = "{value} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
 
@@ -85,21 +93,38 @@ class AttributeSQL(Func):
 
 
 class AttributeText(AttributeSQL):
-    """The value as lowercase text, for string and number values; else ``NULL``."""
+    """The value's text in lowercase, whatever its JSON type; ``NULL`` when missing.
+
+    An object or a boolean yields some text too: a filter pairs this with
+    :class:`AttributeIsText`, and tests the value first, so that most rows are
+    rejected before their type is looked at.
+    """
 
     output_field = CharField()
-    sqlite = "CASE WHEN {type} IN ('text', 'integer', 'real') THEN lower({value}) END"
-    postgresql = "CASE WHEN {type} IN ('string', 'number') THEN lower({text}) END"
+    sqlite = "lower({value})"
+    postgresql = "lower({text})"
+
+
+class AttributeIsText(AttributeSQL):
+    """Whether the value is a string or a number: true or false, never ``NULL``."""
+
+    output_field = BooleanField()
+    conditional = True
+    sqlite = "coalesce({type} IN ('text', 'integer', 'real'), 0)"
+    postgresql = "coalesce({type} IN ('string', 'number'), false)"
 
 
 class AttributeNumber(AttributeSQL):
-    """The value as a number: a JSON number, or text that reads as one; else ``NULL``."""
+    """The value as a number where it is one; pair it with :class:`AttributeIsNumber`.
+
+    PostgreSQL raises on a bad cast, so there the value is checked before it
+    is cast and anything else yields ``NULL``. SQLite's casts never fail, so
+    there any value is cast and the guard, tested second, rejects what is not
+    a JSON number or numeric text.
+    """
 
     output_field = FloatField()
-    sqlite = (
-        "CASE {type} WHEN 'integer' THEN {value} WHEN 'real' THEN {value} "
-        f"WHEN 'text' THEN CASE WHEN {SQLITE_NUMERIC} THEN CAST({{value}} AS REAL) END END"
-    )
+    sqlite = "CAST({value} AS REAL)"
     # A double holds any number Python's json writes except integers of some 300
     # digits; those (and numeric text as long) are left out rather than let the
     # cast overflow.
@@ -111,18 +136,43 @@ class AttributeNumber(AttributeSQL):
     )
 
 
-class AttributeDate(AttributeSQL):
-    """The value's date as ``YYYY-MM-DD`` text, which sorts as dates do; else ``NULL``.
+class AttributeIsNumber(AttributeSQL):
+    """Whether the value is a number, as :class:`AttributeNumber` reads it: never ``NULL``.
 
-    Comparing ISO dates as text is comparing them as dates, and unlike a cast
-    it cannot fail on a stored "2024-02-30".
+    Always true on PostgreSQL, where :class:`AttributeNumber` checks for itself.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+    sqlite = (
+        "CASE {type} WHEN 'integer' THEN 1 WHEN 'real' THEN 1 "
+        f"WHEN 'text' THEN {SQLITE_NUMERIC} ELSE 0 END"
+    )
+    postgresql = "true"
+
+
+class AttributeDate(AttributeSQL):
+    """The first ten characters of the value's text; ``NULL`` when missing.
+
+    For a date that is ``YYYY-MM-DD``, and comparing ISO dates as text is
+    comparing them as dates; unlike a cast it cannot fail on a stored
+    "2024-02-30". Pair it with :class:`AttributeIsDate`, tested second, as
+    :class:`AttributeText` is paired.
     """
 
     output_field = CharField()
-    sqlite = f"CASE WHEN {{type}} = 'text' AND {SQLITE_DATE} THEN substr({{value}}, 1, 10) END"
+    sqlite = "substr({value}, 1, 10)"
+    postgresql = "left({text}, 10)"
+
+
+class AttributeIsDate(AttributeSQL):
+    """Whether the value is text that starts with a date: true or false, never ``NULL``."""
+
+    output_field = BooleanField()
+    conditional = True
+    sqlite = f"coalesce({{type}} = 'text' AND {SQLITE_DATE}, 0)"
     postgresql = (
-        "CASE {type} WHEN 'string' THEN CASE WHEN {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}'"
-        " THEN left({text}, 10) END END"
+        "coalesce({type} = 'string' AND {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}', false)"
     )
 
 
