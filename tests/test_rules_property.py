@@ -9,20 +9,29 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.rules_evaluator import evaluate
-from wagtail_personal_links.models import Contact
+from tests.rules_evaluator import Facts, evaluate
+from wagtail_personal_links.models import (
+    Contact,
+    LinkBatch,
+    PersonalLink,
+    PersonalLinkFormSubmission,
+    Segment,
+)
 from wagtail_personal_links.rules.compiler import compile_rules
 from wagtail_personal_links.rules.operators import (
     DATE_OPERATORS,
     NUMBER_OPERATORS,
+    SURVEY_OPERATORS,
     TEXT_OPERATORS,
     UNITS,
 )
+from wagtail_personal_links.rules.schema import validate_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +106,10 @@ filters = st.one_of(
 )
 
 
-def groups(children):
-    items = st.lists(st.tuples(st.sampled_from(["and", "or"]), children), min_size=1, max_size=3)
+def groups(children, min_size: int = 1):
+    items = st.lists(
+        st.tuples(st.sampled_from(["and", "or"]), children), min_size=min_size, max_size=3
+    )
     return st.builds(
         lambda negate, pairs: {
             "negate": negate,
@@ -112,9 +123,14 @@ def groups(children):
     ).map(lambda group: {"group": group})
 
 
-trees = st.recursive(filters.map(lambda spec: {"filter": spec}), groups, max_leaves=6).map(
-    lambda node: node.get("group", {"negate": False, "items": [node]})
-)
+def trees_of(leaves, max_leaves: int = 6):
+    """Return rule trees whose filters are drawn from ``leaves``."""
+    return st.recursive(
+        leaves.map(lambda spec: {"filter": spec}), groups, max_leaves=max_leaves
+    ).map(lambda node: node.get("group", {"negate": False, "items": [node]}))
+
+
+trees = trees_of(filters)
 
 
 @settings(
@@ -125,25 +141,31 @@ trees = st.recursive(filters.map(lambda spec: {"filter": spec}), groups, max_lea
 @given(people=contacts, tree=trees)
 def test_compiled_rules_select_what_the_plain_reading_selects(people, tree):
     with transaction.atomic():
-        saved = []
-        for index, (attributes, first_name, age_in_days) in enumerate(people):
-            contact = Contact.objects.create(
-                email=f"p{index}@example.com",
-                first_name=first_name,
-                external_id=[f"Pro-{index}", "", None, f"x{index}pro"][index % 4],
-                attributes=attributes,
-            )
-            created = NOW - datetime.timedelta(days=age_in_days, hours=index)
-            Contact.objects.filter(pk=contact.pk).update(created_at=created)
-            contact.created_at = created
-            contact.external_id = contact.external_id or None
-            saved.append(contact)
+        saved = save_contacts(people)
         matched = set(
             Contact.objects.filter(compile_rules(tree, now=NOW)).values_list("pk", flat=True)
         )
         expected = {contact.pk for contact in saved if evaluate(tree, contact, NOW)}
         transaction.set_rollback(True)
     assert matched == expected, tree
+
+
+def save_contacts(people: list[tuple]) -> list[Contact]:
+    """Create the drawn contacts, each created ``age_in_days`` before ``NOW``."""
+    saved = []
+    for index, (attributes, first_name, age_in_days) in enumerate(people):
+        contact = Contact.objects.create(
+            email=f"p{index}@example.com",
+            first_name=first_name,
+            external_id=[f"Pro-{index}", "", None, f"x{index}pro"][index % 4],
+            attributes=attributes,
+        )
+        created = NOW - datetime.timedelta(days=age_in_days, hours=index)
+        Contact.objects.filter(pk=contact.pk).update(created_at=created)
+        contact.created_at = created
+        contact.external_id = contact.external_id or None
+        saved.append(contact)
+    return saved
 
 
 def test_the_plain_reading_is_not_trivial():
@@ -163,3 +185,238 @@ def test_the_plain_reading_is_not_trivial():
     assert evaluate(tree, contact, NOW) is True
     tree["items"][1]["filter"]["value"] = 42
     assert evaluate(tree, contact, NOW) is False
+
+
+# Segment and survey filters, through the models: the trees name segments and
+# pages by placeholders, replaced by the ids of those an example creates.
+
+#: The attribute keys' types, for checking that the drawn trees are ones an editor could save.
+ATTRIBUTE_TYPES = {"plan": "text", "score": "number", "joined": "date"}
+#: Two static segments, a dynamic one built on them, and one deleted since.
+SEGMENT_NAMES = ["S0", "S1", "D", "gone"]
+PAGE_NAMES = ["P0", "P1"]
+WITHIN_DAYS = [None, 7, 30]
+#: Hours before ``NOW``: half of them on the edge of a ``within_days`` window,
+#: which "within" includes; the rest just inside or outside one, at ``NOW``,
+#: long ago, or after ``NOW``.
+hours_ago = st.one_of(
+    st.sampled_from([7 * 24, 30 * 24]),
+    st.sampled_from([-24, 0, 7 * 24 - 1, 7 * 24 + 1, 30 * 24 - 1, 30 * 24 + 1, 9000]),
+)
+
+
+def segment_filters(names: list[str]):
+    return st.builds(
+        lambda operator, name: {"kind": "segment", "operator": operator, "segment": name},
+        st.sampled_from(["in", "not_in"]),
+        st.sampled_from(names),
+    )
+
+
+survey_filters = st.builds(
+    lambda operator, page, days: {
+        "kind": "survey",
+        "operator": operator,
+        "page": page,
+        "within_days": days,
+    },
+    st.sampled_from(sorted(SURVEY_OPERATORS)),
+    st.sampled_from(PAGE_NAMES),
+    st.sampled_from(WITHIN_DAYS),
+)
+# Mapped, so that the attribute filters make one branch of three rather than six of eight.
+some_filters = filters.map(dict)
+dynamic_rules = st.builds(
+    lambda static, connector, rest: {
+        "negate": False,
+        "items": [{"filter": static}, {"connector": connector, "group": rest}],
+    },
+    segment_filters(["S0", "S1"]),
+    st.sampled_from(["and", "or"]),
+    trees_of(st.one_of(survey_filters, segment_filters(["S0", "S1"]), some_filters), 3),
+)
+reference_filters = st.one_of(segment_filters(SEGMENT_NAMES), survey_filters, some_filters).map(
+    lambda spec: {"filter": spec}
+)
+
+
+def joined(nodes: list[dict]):
+    """Return a group of ``nodes`` in any order, joined by any connectors."""
+    return st.builds(
+        lambda negate, order, connectors: {
+            "negate": negate,
+            "items": [
+                {"connector": connector, **node} if connector else node
+                for node, connector in zip(order, [None, *connectors], strict=True)
+            ],
+        },
+        st.booleans(),
+        st.permutations(nodes),
+        st.lists(st.sampled_from(["and", "or"]), min_size=len(nodes) - 1, max_size=len(nodes) - 1),
+    )
+
+
+# At least one survey and one segment filter in every tree, which random
+# trees alone would leave out of most examples.
+reference_trees = st.builds(
+    lambda survey, segment, others: [{"filter": survey}, {"filter": segment}, *others],
+    survey_filters,
+    segment_filters(SEGMENT_NAMES),
+    st.lists(st.one_of(reference_filters, groups(reference_filters)), max_size=2),
+).flatmap(joined)
+moments = st.tuples(st.sampled_from([0, 1]), hours_ago)
+histories = st.lists(
+    st.fixed_dictionaries(
+        {
+            # (page, hours ago) of each answer; (page, hours ago or None) of each link.
+            "answers": st.lists(moments, max_size=2),
+            "links": st.lists(
+                st.tuples(st.sampled_from([0, 1]), st.none() | hours_ago),
+                max_size=2,
+            ),
+        }
+    ),
+    min_size=8,
+    max_size=8,
+)
+static_members = st.lists(st.sets(st.integers(0, 7), max_size=4), min_size=2, max_size=2)
+
+
+def resolve(node, ids: dict[str, int]):
+    """Return ``node`` with its segment and page placeholders replaced by ids."""
+    if isinstance(node, list):
+        return [resolve(item, ids) for item in node]
+    if isinstance(node, dict):
+        return {
+            key: ids[value] if key in ("segment", "page") else resolve(value, ids)
+            for key, value in node.items()
+        }
+    return node
+
+
+def save_segments(
+    saved: list[Contact], members: list[set[int]], rules: dict, ids: dict[str, int]
+) -> Facts:
+    """Create the static segments, a deleted one and the dynamic one; return what they hold.
+
+    Each segment's id is added to ``ids`` under its placeholder.
+    """
+    facts = Facts()
+    for index, picked in enumerate(members):
+        segment = Segment.objects.create(name=f"Static {index}")
+        chosen = [saved[position % len(saved)] for position in picked]
+        segment.add_contacts(chosen)
+        ids[f"S{index}"] = segment.pk
+        facts.members[segment.pk] = {contact.pk for contact in chosen}
+    gone = Segment.objects.create(name="Deleted")
+    ids["gone"] = gone.pk
+    gone.delete()
+    rules = resolve(rules, ids)
+    validate_rules(rules, ATTRIBUTE_TYPES)
+    dynamic = Segment.objects.create(name="Dynamic", kind=Segment.Kind.DYNAMIC, rules=rules)
+    ids["D"] = dynamic.pk
+    facts.rules[dynamic.pk] = rules
+    return facts
+
+
+def save_history(saved: list[Contact], histories: list[dict], pages: list, facts: Facts) -> None:
+    """Create each contact's answers and links, and note their times in ``facts``."""
+    links, batches = [], {}
+    # Nobody's answer, which no contact's filter may count.
+    PersonalLinkFormSubmission.objects.create(page=pages[0], form_data={})
+    for contact, history in zip(saved, histories, strict=False):
+        for page, hours in history["answers"]:
+            key, submitted = (pages[page].pk, contact.pk), NOW - datetime.timedelta(hours=hours)
+            answer = PersonalLinkFormSubmission.objects.create(
+                page=pages[page], contact=contact, form_data={}, multi_use=key in facts.answers
+            )
+            PersonalLinkFormSubmission.objects.filter(pk=answer.pk).update(submit_time=submitted)
+            facts.answers.setdefault(key, []).append(submitted)
+        for page, hours in history["links"]:
+            key = (pages[page].pk, contact.pk)
+            opened = None if hours is None else NOW - datetime.timedelta(hours=hours)
+            # One link per batch and contact: a contact's second link is in a second batch.
+            ordinal = len(facts.opens.setdefault(key, []))
+            if (page, ordinal) not in batches:
+                batches[page, ordinal] = LinkBatch.objects.create(page=pages[page], total=1)
+            links.append(
+                PersonalLink(batch=batches[page, ordinal], contact=contact, opened_at=opened)
+            )
+            facts.opens[key].append(opened)
+    PersonalLink.objects.bulk_create(links)
+
+
+@pytest.fixture
+def pages(survey_page, other_survey_page) -> list:
+    return [survey_page, other_survey_page]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    people=contacts,
+    tree=reference_trees,
+    rules=dynamic_rules,
+    members=static_members,
+    history=histories,
+)
+def test_segment_and_survey_filters_select_what_the_plain_reading_selects(
+    pages, people, tree, rules, members, history
+):
+    with transaction.atomic():
+        saved = save_contacts(people)
+        ids = {name: page.pk for name, page in zip(PAGE_NAMES, pages, strict=True)}
+        facts = save_segments(saved, members, rules, ids)
+        save_history(saved, history, pages, facts)
+        tree = resolve(tree, ids)
+        validate_rules(tree, ATTRIBUTE_TYPES)
+        with time_machine.travel(NOW, tick=False):
+            found = list(
+                Segment(kind=Segment.Kind.DYNAMIC, rules=tree)
+                .get_contacts()
+                .values_list("pk", flat=True)
+            )
+        transaction.set_rollback(True)
+    ours = {contact.pk for contact in saved}
+    matched = {pk for pk in found if pk in ours}
+    expected = {contact.pk for contact in saved if evaluate(tree, contact, NOW, facts)}
+    assert len(found) == len(set(found)), "a contact is listed twice"
+    assert matched == expected, (tree, facts)
+
+
+def test_the_plain_reading_of_segments_and_surveys_is_not_trivial():
+    """The evaluator tells members from others and answers inside a window from those outside."""
+    ada, bob = Contact(pk=1), Contact(pk=2)
+    week_ago = NOW - datetime.timedelta(days=7)
+    facts = Facts(
+        members={10: {ada.pk}},
+        rules={20: {"negate": True, "items": [{"filter": segment_filter("in", 10)}]}},
+        answers={(5, ada.pk): [week_ago]},
+        opens={(5, bob.pk): [None], (6, bob.pk): [week_ago]},
+    )
+
+    def matches(contact, spec) -> bool:
+        return evaluate({"negate": False, "items": [{"filter": spec}]}, contact, NOW, facts)
+
+    assert [matches(ada, segment_filter("in", 20)), matches(bob, segment_filter("in", 20))] == [
+        False,
+        True,
+    ]
+    assert matches(ada, segment_filter("in", 99)) is False  # a segment deleted since
+    assert matches(ada, segment_filter("not_in", 99)) is True
+    assert matches(ada, survey_filter("answered", 5, 7)) is True
+    assert matches(ada, survey_filter("answered", 5, 6)) is False
+    assert matches(ada, survey_filter("not_answered", 6, None)) is True
+    assert matches(bob, survey_filter("opened", 5, None)) is False  # sent, never opened
+    assert matches(bob, survey_filter("opened", 6, 7)) is True
+
+
+def segment_filter(operator: str, segment_id: int) -> dict:
+    return {"kind": "segment", "operator": operator, "segment": segment_id}
+
+
+def survey_filter(operator: str, page_id: int, within_days: int | None) -> dict:
+    return {"kind": "survey", "operator": operator, "page": page_id, "within_days": within_days}
