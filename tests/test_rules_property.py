@@ -192,8 +192,11 @@ def test_the_plain_reading_is_not_trivial():
 
 #: The attribute keys' types, for checking that the drawn trees are ones an editor could save.
 ATTRIBUTE_TYPES = {"plan": "text", "score": "number", "joined": "date"}
-#: Two static segments, a dynamic one built on them, and one deleted since.
-SEGMENT_NAMES = ["S0", "S1", "D", "gone"]
+#: Two static segments, a dynamic one built on them, a dynamic one without
+#: filters (everyone, or nobody when negated), and one deleted since.
+SEGMENT_NAMES = ["S0", "S1", "D", "E", "gone"]
+#: What the segments a dynamic segment's rules name may be.
+INNER_SEGMENT_NAMES = ["S0", "S1", "E", "gone"]
 PAGE_NAMES = ["P0", "P1"]
 WITHIN_DAYS = [None, 7, 30]
 #: Hours before ``NOW``: half of them on the edge of a ``within_days`` window,
@@ -233,8 +236,9 @@ dynamic_rules = st.builds(
     },
     segment_filters(["S0", "S1"]),
     st.sampled_from(["and", "or"]),
-    trees_of(st.one_of(survey_filters, segment_filters(["S0", "S1"]), some_filters), 3),
+    trees_of(st.one_of(survey_filters, segment_filters(INNER_SEGMENT_NAMES), some_filters), 3),
 )
+no_filters = st.builds(lambda negate: {"negate": negate, "items": []}, st.booleans())
 reference_filters = st.one_of(segment_filters(SEGMENT_NAMES), survey_filters, some_filters).map(
     lambda spec: {"filter": spec}
 )
@@ -295,9 +299,11 @@ def resolve(node, ids: dict[str, int]):
 
 
 def save_segments(
-    saved: list[Contact], members: list[set[int]], rules: dict, ids: dict[str, int]
+    saved: list[Contact], members: list[set[int]], rules: list[dict], ids: dict[str, int]
 ) -> Facts:
-    """Create the static segments, a deleted one and the dynamic one; return what they hold.
+    """Create the static segments, a deleted one and the dynamic ones; return what they hold.
+
+    ``rules`` holds the rules of the dynamic segments "E" and "D", in that order.
 
     Each segment's id is added to ``ids`` under its placeholder.
     """
@@ -311,11 +317,12 @@ def save_segments(
     gone = Segment.objects.create(name="Deleted")
     ids["gone"] = gone.pk
     gone.delete()
-    rules = resolve(rules, ids)
-    validate_rules(rules, ATTRIBUTE_TYPES)
-    dynamic = Segment.objects.create(name="Dynamic", kind=Segment.Kind.DYNAMIC, rules=rules)
-    ids["D"] = dynamic.pk
-    facts.rules[dynamic.pk] = rules
+    for name, tree in zip(["E", "D"], rules, strict=True):
+        tree = resolve(tree, ids)
+        validate_rules(tree, ATTRIBUTE_TYPES)
+        dynamic = Segment.objects.create(name=name, kind=Segment.Kind.DYNAMIC, rules=tree)
+        ids[name] = dynamic.pk
+        facts.rules[dynamic.pk] = tree
     return facts
 
 
@@ -359,7 +366,7 @@ def pages(survey_page, other_survey_page) -> list:
 @given(
     people=contacts,
     tree=reference_trees,
-    rules=dynamic_rules,
+    rules=st.tuples(no_filters, dynamic_rules),
     members=static_members,
     history=histories,
 )
