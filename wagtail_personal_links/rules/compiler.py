@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -42,6 +42,7 @@ from .expressions import (
     AttributeText,
     true_or_false,
 )
+from .guards import Guarded, conjunction, guarded, whole
 from .operators import BUILTIN_FIELDS
 
 __all__ = ["NOTHING", "References", "compile_rules"]
@@ -112,15 +113,15 @@ class _Compiler:
             return NOTHING if group.get("negate") else Q()
         condition = Q()
         for run in runs:
-            conjunction = _conjunction(run)
-            condition = conjunction if not condition else condition | conjunction
+            both = conjunction(run)
+            condition = both if not condition else condition | both
         return ~condition if group.get("negate") else condition
 
     def leaf(self, item: Mapping[str, Any]) -> Q | Guarded:
         spec = item["filter"]
         operator = spec["operator"]
         if operator in NEGATIONS and spec["kind"] in ("field", "attribute"):
-            return ~_whole(self.compare(spec, NEGATIONS[operator]))
+            return ~whole(self.compare(spec, NEGATIONS[operator]))
         if spec["kind"] == "segment":
             return self.segment(spec)
         if spec["kind"] == "survey":
@@ -141,24 +142,24 @@ class _Compiler:
             lookup, text = TEXT_LOOKUPS[operator], value.strip().lower()
             if builtin:
                 return _typed(Lower(F(key)), lookup, text)
-            return _guarded(AttributeIsText(key), lookup(AttributeText(key), text))
+            return guarded(AttributeIsText(key), lookup(AttributeText(key), text))
         if operator in NUMBER_LOOKUPS:
             number = true_or_false(NUMBER_LOOKUPS[operator](AttributeNumber(key), float(value)))
-            return _guarded(AttributeIsNumber(key), number)
+            return guarded(AttributeIsNumber(key), number)
         return self.attribute_date(key, operator, value)
 
     def attribute_date(self, key: str, operator: str, value: Any) -> Guarded:
         date = AttributeDate(key)
         if operator == "between":
             low, high = sorted(value)
-            return _guarded(
+            return guarded(
                 AttributeIsDate(key), GreaterThanOrEqual(date, low), LessThanOrEqual(date, high)
             )
         if operator in DATE_LOOKUPS:
-            return _guarded(AttributeIsDate(key), DATE_LOOKUPS[operator](date, value))
+            return guarded(AttributeIsDate(key), DATE_LOOKUPS[operator](date, value))
         cutoff = shift(timezone.localdate(self.now), value["amount"], value["unit"]).isoformat()
         lookup = LessThan if operator == "older_than" else GreaterThanOrEqual
-        return _guarded(AttributeIsDate(key), lookup(date, cutoff))
+        return guarded(AttributeIsDate(key), lookup(date, cutoff))
 
     def created_at(self, operator: str, value: Any) -> Q:
         if operator == "between":
@@ -185,46 +186,6 @@ class _Compiler:
 
 def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
     return Q(true_or_false(lookup(expression, value)))
-
-
-class Guarded(NamedTuple):
-    """Comparisons of an attribute's value, true only where its type ``guard`` holds.
-
-    The compiler puts the comparisons of a run of "and" first and its guards
-    last, each once, so that the rows the comparisons reject (most rows) skip
-    the type checks. The whole is never SQL ``NULL``, so negating it is
-    exact: the guard is true or false, and where it is true the value exists,
-    so the comparisons are not ``NULL`` either (a number's is made so, for
-    PostgreSQL, whose guard is always true).
-    """
-
-    tests: Q
-    guard: Any
-
-
-def _guarded(guard: Any, *comparisons: Any) -> Guarded:
-    """Return ``comparisons``, true only where the type check ``guard`` holds."""
-    condition = Q()
-    for test in comparisons:
-        condition &= Q(test)
-    return Guarded(condition, guard)
-
-
-def _whole(term: Q | Guarded) -> Q:
-    return term.tests & Q(term.guard) if isinstance(term, Guarded) else term
-
-
-def _conjunction(terms: list[Q | Guarded]) -> Q:
-    conjunction, guards = Q(), {}
-    for term in terms:
-        if isinstance(term, Guarded):
-            conjunction &= term.tests
-            guards.setdefault(term.guard, term.guard)
-        else:
-            conjunction &= term
-    for guard in guards:
-        conjunction &= Q(guard)
-    return conjunction
 
 
 def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:
