@@ -21,6 +21,7 @@ from ..rules.schema import filters_of, validate_rules
 from .attribute_keys import ContactAttributeKey
 from .contacts import Contact
 from .links import PersonalLink
+from .segment_graph import ReferenceGraph
 from .segments import Segment
 from .submissions import PersonalLinkFormSubmission
 
@@ -95,7 +96,7 @@ def check_references(segment: Segment) -> None:
     found = set(Segment.objects.filter(pk__in=segments).values_list("pk", flat=True))
     if missing := segments - found:
         errors.append(_("No segment has the id %(ids)s.") % {"ids": _ids(missing)})
-    if path := _cycle(segment, segments & found):
+    if segments and (path := _cycle(segment)):
         errors.append(
             _(
                 "These rules refer back to this segment (%(path)s); "
@@ -107,36 +108,16 @@ def check_references(segment: Segment) -> None:
         raise ValidationError(errors, code="invalid_references")
 
 
-def _cycle(segment: Segment, referenced: set[int]) -> list[str] | None:
+def _cycle(segment: Segment) -> list[str] | None:
     """Return the names along a path of references from ``segment`` back to itself."""
-    if segment.pk is None:
+    if segment.pk is None:  # nothing refers to a segment not saved yet
         return None
-    name = segment.name or _("this segment")
-    if segment.pk in referenced:
-        return [name, name]
-    names = {segment.pk: name}
-    parents: dict[int, int | None] = dict.fromkeys(referenced, segment.pk)
-    frontier = referenced
-    while frontier:
-        rows = Segment.objects.filter(pk__in=frontier, kind=Segment.Kind.DYNAMIC)
-        next_frontier = set()
-        for pk, name, rules in rows.values_list("pk", "name", "rules"):
-            names[pk] = name
-            for target in _referenced(rules or {}, "segment", "segment"):
-                if target == segment.pk:
-                    return _path(names, parents, pk, segment.pk)
-                if target not in parents:
-                    parents[target] = pk
-                    next_frontier.add(target)
-        frontier = next_frontier
-    return None
-
-
-def _path(names: dict, parents: dict, last: int, start: int) -> list[str]:
-    chain = [last]
-    while chain[-1] != start:
-        chain.append(parents[chain[-1]])
-    return [names[pk] for pk in [start, *reversed(chain[:-1]), start]]
+    path = ReferenceGraph.load().with_rules(segment.pk, segment.rules).path_back(segment.pk)
+    if path is None:
+        return None
+    names = dict(Segment.objects.filter(pk__in=path).values_list("pk", "name"))
+    names[segment.pk] = segment.name or _("this segment")
+    return [names[pk] for pk in path]
 
 
 def _ids(ids: set[int]) -> str:
