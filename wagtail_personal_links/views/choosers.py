@@ -1,13 +1,14 @@
-"""Choosers for contacts and segments: permission-checked; contacts are searchable by segment.
+"""Choosers for contacts and segments: permission-checked and searchable.
 
 The segment chooser leaves out ``?exclude=<id>``, so the rule builder never offers
-a segment to itself.
+a segment to itself. The contact chooser opened with ``?segment=<id>`` lists only
+that segment's members.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +58,8 @@ class PermissionCheckedChooserViewSet(chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = ChosenMultipleView
 
 
-class ContactSearchForm(BaseFilterForm):
-    """Search contacts by email, names and Custom ID."""
+class SearchForm(BaseFilterForm):
+    """Search a chooser's items for a term, with the condition :meth:`matching` gives."""
 
     q = forms.CharField(
         label=_("Search term"),
@@ -66,12 +67,30 @@ class ContactSearchForm(BaseFilterForm):
         widget=forms.TextInput(attrs={"placeholder": _("Search")}),
     )
 
-    def filter(self, objects: QuerySet[Contact]) -> QuerySet[Contact]:
+    def matching(self, query: str) -> Q:
+        """Return the condition an item meets to be found by ``query``."""
+        raise NotImplementedError
+
+    def filter(self, objects: QuerySet) -> QuerySet:
         objects = super().filter(objects)
         if query := self.cleaned_data.get("q"):
             self.is_searching, self.search_query = True, query
-            objects = objects.filter(contacts_matching(query))
+            objects = objects.filter(self.matching(query))
         return objects
+
+
+class ContactSearchForm(SearchForm):
+    """Search contacts by email, names and Custom ID."""
+
+    def matching(self, query: str) -> Q:
+        return contacts_matching(query)
+
+
+class SegmentSearchForm(SearchForm):
+    """Search segments by name and description, as their listing does."""
+
+    def matching(self, query: str) -> Q:
+        return Q(name__icontains=query) | Q(description__icontains=query)
 
 
 class ContactListMixin:
@@ -111,7 +130,9 @@ class ContactChooserViewSet(PermissionCheckedChooserViewSet):
 
 
 class SegmentListMixin:
-    """List segments to choose from, all but ``?exclude=<id>`` if given."""
+    """List segments to search and choose, all but ``?exclude=<id>`` if given."""
+
+    filter_form_class = SegmentSearchForm
 
     def get_object_list(self) -> QuerySet[Segment]:
         segments = super().get_object_list()
