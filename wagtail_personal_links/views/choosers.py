@@ -1,8 +1,9 @@
 """Choosers for contacts and segments: permission-checked and searchable.
 
-The segment chooser leaves out ``?exclude=<id>``, so the rule builder never offers
-a segment to itself. The contact chooser opened with ``?segment=<id>`` lists only
-that segment's members.
+The segment chooser opened with ``?exclude=<id>`` leaves out that segment and
+every segment whose rules lead to it, so the rule builder never offers a segment
+that would close a cycle; saving refuses one all the same. The contact chooser
+opened with ``?segment=<id>`` lists only that segment's members.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.snippets.views import chooser
 
 from ..models import Contact, Segment
+from ..models.segment_graph import ReferenceGraph
 from .contacts import contacts_matching
 
 __all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet", "SegmentChooserViewSet"]
@@ -130,14 +132,16 @@ class ContactChooserViewSet(PermissionCheckedChooserViewSet):
 
 
 class SegmentListMixin:
-    """List segments to search and choose, all but ``?exclude=<id>`` if given."""
+    """List segments to search and choose; with ``?exclude=<id>``, those its rules may name."""
 
     filter_form_class = SegmentSearchForm
 
     def get_object_list(self) -> QuerySet[Segment]:
         segments = super().get_object_list()
         excluded = self.request.GET.get("exclude", "")
-        return segments.exclude(pk=int(excluded)) if excluded.isdigit() else segments
+        if not excluded.isdigit():
+            return segments
+        return segments.exclude(pk__in=ReferenceGraph.load().leading_to(int(excluded)))
 
 
 class SegmentChooseView(SegmentListMixin, ChooseView):
