@@ -170,3 +170,30 @@ def test_users_without_segment_permissions_get_403(client, django_user_model, vi
     )
 
     assert response.status_code == 403
+
+
+def test_rules_naming_more_segments_compile_with_no_more_queries(editor_client, survey_page):
+    # The preview endpoint and the edit view both compile the rules of the segment.
+    static = [Segment.objects.create(name=f"Team static {index}") for index in range(3)]
+    nested = dynamic("Team nested", refers_to(static[1], static[2]))
+    one = dynamic("Team one", refers_to(static[0]))
+    three = dynamic("Team three", refers_to(static[0], nested, one))
+    preview = reverse("wagtail_personal_links_rules:preview")
+
+    def queries(segment: Segment) -> tuple[int, int, int]:
+        edit = reverse("wagtailsnippets_wagtail_personal_links_segment:edit", args=[segment.pk])
+        rules = json.dumps(segment.rules)
+        with CaptureQueriesContext(connection) as previewing:
+            response = editor_client.post(preview, {"segment": segment.pk, "rules": rules})
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as editing:
+            assert editor_client.get(edit).status_code == 200
+        with CaptureQueriesContext(connection) as saving:
+            data = {"name": segment.name, "kind": "dynamic", "rules": rules}
+            assert editor_client.post(edit, data).status_code == 302
+        return len(previewing), len(editing), len(saving)
+
+    # Warm the caches (session, permissions, content types), and give both a history.
+    queries(one), queries(three)
+
+    assert queries(three) == queries(one)

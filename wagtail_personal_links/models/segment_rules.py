@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ..rules.compiler import NOTHING, compile_rules
+from ..rules.compiler import compile_rules
 from ..rules.schema import filters_of, validate_rules
 from .attribute_keys import ContactAttributeKey
 from .contacts import Contact
@@ -36,24 +36,45 @@ def segment_contacts(segment: Segment, seen: frozenset[int] = frozenset()) -> Qu
     """Return the members of ``segment``; ``seen`` holds the segments being compiled."""
     if segment.kind != Segment.Kind.DYNAMIC:
         return Contact.objects.filter(segment_memberships__segment_id=segment.pk)
-    if segment.pk in seen:
-        raise RuleCycleError(f"Segment {segment.pk} refers to itself through its rules.")
-    references = SegmentReferences(seen | {segment.pk})
-    return Contact.objects.filter(compile_rules(segment.rules, references=references))
+    return SegmentReferences(seen).members(segment.pk, segment.rules)
 
 
 class SegmentReferences:
-    """Answer the compiler's segment and survey filters with subqueries."""
+    """Answer the compiler's segment and survey filters with subqueries.
 
-    def __init__(self, seen: frozenset[int] = frozenset()) -> None:
+    The rules of the segments that filters name come from one read of the
+    reference graph, made at the first segment filter and shared by the
+    segments nested in it: one query, however many segments the rules name.
+    """
+
+    def __init__(
+        self, seen: frozenset[int] = frozenset(), graph: ReferenceGraph | None = None
+    ) -> None:
         self.seen = seen
+        self._graph = graph
+
+    @property
+    def graph(self) -> ReferenceGraph:
+        """Return every dynamic segment's rules, read when first needed."""
+        if self._graph is None:
+            self._graph = ReferenceGraph.load()
+        return self._graph
+
+    def members(self, segment_id: int, rules: Mapping[str, Any]) -> QuerySet[Contact]:
+        """Return the contacts that ``rules``, segment ``segment_id``'s, match."""
+        if segment_id in self.seen:
+            raise RuleCycleError(f"Segment {segment_id} refers to itself through its rules.")
+        nested = SegmentReferences(self.seen | {segment_id}, self._graph)
+        return Contact.objects.filter(compile_rules(rules, references=nested))
 
     def segment_members(self, segment_id: int) -> Q:
         """Return "is a member of segment ``segment_id``"; nobody if it no longer exists."""
-        other = Segment.objects.filter(pk=segment_id).first()
-        if other is None:
-            return NOTHING
-        return Q(pk__in=segment_contacts(other, self.seen).values("pk"))
+        rules = self.graph.rules.get(segment_id)
+        if rules is None:  # a static segment, whose members are its rows (none if it is gone)
+            members = Contact.objects.filter(segment_memberships__segment_id=segment_id)
+        else:
+            members = self.members(segment_id, rules)
+        return Q(pk__in=members.values("pk"))
 
     def survey_interaction(
         self, operator: str, page_id: int, since: datetime.datetime | None
