@@ -4,6 +4,8 @@ Opened for segment X (``?exclude=<X>``, as the rule builder opens it), the
 chooser leaves out X and every dynamic segment whose rules lead to X, directly
 or through others: naming any of them in X's rules would make X contain itself.
 Saving still refuses such rules; the chooser only spares the editor the attempt.
+Both read which segments name which in one query, as does compiling rules that
+name other segments, however many they name.
 """
 
 from __future__ import annotations
@@ -138,6 +140,22 @@ def test_what_the_chooser_hides_is_what_saving_refuses(editor_client):
     assert "(Team C → Team A → Team B → Team C)" in error
     assert offered(editor_client, c) == {"Team unrelated"}
     assert save_c_naming(unrelated).status_code == 302
+
+
+def test_rules_naming_their_own_segment_are_refused_with_the_shortest_path(editor_client):
+    edited = dynamic("Team edited", plan_is("pro"))
+    dynamic("Team naming it", refers_to(edited))
+    edit = reverse("wagtailsnippets_wagtail_personal_links_segment:edit", args=[edited.pk])
+    rules = refers_to(Segment.objects.get(name="Team naming it"), edited)
+
+    response = editor_client.post(
+        edit, {"name": "Team edited", "kind": "dynamic", "rules": json.dumps(rules)}
+    )
+
+    [error] = response.context["form"].errors["rules"]
+    assert "(Team edited → Team edited)" in error
+    edited.refresh_from_db()
+    assert edited.rules == plan_is("pro")
 
 
 def test_the_chooser_reads_the_references_in_one_query_however_many_there_are(editor_client):
