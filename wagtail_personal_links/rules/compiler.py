@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -103,7 +103,7 @@ class _Compiler:
 
     def group(self, group: Mapping[str, Any]) -> Q:
         # "and" binds tighter than "or": split at each "or", AND within runs.
-        runs: list[list[Q]] = []
+        runs: list[list[Q | Guarded]] = []
         for index, item in enumerate(group.get("items", [])):
             if index == 0 or item.get("connector") == "or":
                 runs.append([])
@@ -112,24 +112,22 @@ class _Compiler:
             return NOTHING if group.get("negate") else Q()
         condition = Q()
         for run in runs:
-            conjunction = Q()
-            for term in run:
-                conjunction &= term
+            conjunction = _conjunction(run)
             condition = conjunction if not condition else condition | conjunction
         return ~condition if group.get("negate") else condition
 
-    def leaf(self, item: Mapping[str, Any]) -> Q:
+    def leaf(self, item: Mapping[str, Any]) -> Q | Guarded:
         spec = item["filter"]
         operator = spec["operator"]
         if operator in NEGATIONS and spec["kind"] in ("field", "attribute"):
-            return ~self.compare(spec, NEGATIONS[operator])
+            return ~_whole(self.compare(spec, NEGATIONS[operator]))
         if spec["kind"] == "segment":
             return self.segment(spec)
         if spec["kind"] == "survey":
             return self.survey(spec)
         return self.compare(spec, operator)
 
-    def compare(self, spec: Mapping[str, Any], operator: str) -> Q:
+    def compare(self, spec: Mapping[str, Any], operator: str) -> Q | Guarded:
         key, value = spec["key"], spec.get("value")
         builtin = spec["kind"] == "field"
         if operator == "is_set":
@@ -143,24 +141,24 @@ class _Compiler:
             lookup, text = TEXT_LOOKUPS[operator], value.strip().lower()
             if builtin:
                 return _typed(Lower(F(key)), lookup, text)
-            return _guarded(lookup(AttributeText(key), text), AttributeIsText(key))
+            return _guarded(AttributeIsText(key), lookup(AttributeText(key), text))
         if operator in NUMBER_LOOKUPS:
             number = true_or_false(NUMBER_LOOKUPS[operator](AttributeNumber(key), float(value)))
-            return _guarded(number, AttributeIsNumber(key))
+            return _guarded(AttributeIsNumber(key), number)
         return self.attribute_date(key, operator, value)
 
-    def attribute_date(self, key: str, operator: str, value: Any) -> Q:
+    def attribute_date(self, key: str, operator: str, value: Any) -> Guarded:
         date = AttributeDate(key)
         if operator == "between":
             low, high = sorted(value)
             return _guarded(
-                GreaterThanOrEqual(date, low), LessThanOrEqual(date, high), AttributeIsDate(key)
+                AttributeIsDate(key), GreaterThanOrEqual(date, low), LessThanOrEqual(date, high)
             )
         if operator in DATE_LOOKUPS:
-            return _guarded(DATE_LOOKUPS[operator](date, value), AttributeIsDate(key))
+            return _guarded(AttributeIsDate(key), DATE_LOOKUPS[operator](date, value))
         cutoff = shift(timezone.localdate(self.now), value["amount"], value["unit"]).isoformat()
         lookup = LessThan if operator == "older_than" else GreaterThanOrEqual
-        return _guarded(lookup(date, cutoff), AttributeIsDate(key))
+        return _guarded(AttributeIsDate(key), lookup(date, cutoff))
 
     def created_at(self, operator: str, value: Any) -> Q:
         if operator == "between":
@@ -189,19 +187,44 @@ def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
     return Q(true_or_false(lookup(expression, value)))
 
 
-def _guarded(*tests: Any) -> Q:
-    """Return the comparisons ``tests`` ending in a type guard, in that order.
+class Guarded(NamedTuple):
+    """Comparisons of an attribute's value, true only where its type ``guard`` holds.
 
-    The comparisons come first so that the rows they reject (most rows) skip
-    the guard. The result is never SQL ``NULL``, so negating it is exact: the
-    guard is true or false, and where it is true the value exists, so the
-    comparisons are not ``NULL`` either (a number's is made so, for
+    The compiler puts the comparisons of a run of "and" first and its guards
+    last, each once, so that the rows the comparisons reject (most rows) skip
+    the type checks. The whole is never SQL ``NULL``, so negating it is
+    exact: the guard is true or false, and where it is true the value exists,
+    so the comparisons are not ``NULL`` either (a number's is made so, for
     PostgreSQL, whose guard is always true).
     """
+
+    tests: Q
+    guard: Any
+
+
+def _guarded(guard: Any, *comparisons: Any) -> Guarded:
+    """Return ``comparisons``, true only where the type check ``guard`` holds."""
     condition = Q()
-    for test in tests:
+    for test in comparisons:
         condition &= Q(test)
-    return condition
+    return Guarded(condition, guard)
+
+
+def _whole(term: Q | Guarded) -> Q:
+    return term.tests & Q(term.guard) if isinstance(term, Guarded) else term
+
+
+def _conjunction(terms: list[Q | Guarded]) -> Q:
+    conjunction, guards = Q(), {}
+    for term in terms:
+        if isinstance(term, Guarded):
+            conjunction &= term.tests
+            guards.setdefault(term.guard, term.guard)
+        else:
+            conjunction &= term
+    for guard in guards:
+        conjunction &= Q(guard)
+    return conjunction
 
 
 def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:
