@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..rules.schema import filters_of
+from ..rules.schema import ids_named_by
 from .segments import Segment
 
 __all__ = ["ReferenceGraph", "segments_named_by"]
@@ -20,8 +20,7 @@ __all__ = ["ReferenceGraph", "segments_named_by"]
 
 def segments_named_by(tree: Any) -> set[int]:
     """Return the ids of the segments that the filters of ``tree`` name."""
-    ids = (spec.get("segment") for spec in filters_of(tree) if spec.get("kind") == "segment")
-    return {pk for pk in ids if isinstance(pk, int) and not isinstance(pk, bool)}
+    return ids_named_by(tree, "segment", "segment")
 
 
 class ReferenceGraph:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from ..rules.compiler import compile_rules
-from ..rules.schema import filters_of, validate_rules
+from ..rules.schema import ids_named_by, validate_rules
 from .attribute_keys import ContactAttributeKey
 from .contacts import Contact
 from .links import PersonalLink
@@ -102,18 +102,14 @@ def validate_segment_rules(segment: Segment) -> None:
         raise ValidationError({"rules": error.error_list}) from error
 
 
-def _referenced(tree: Mapping[str, Any], kind: str, name: str) -> set[int]:
-    return {spec[name] for spec in filters_of(tree) if spec.get("kind") == kind}
-
-
 def check_references(segment: Segment) -> None:
     """Refuse rules that name a missing segment or page, or lead back to ``segment``."""
     errors = []
-    pages = _referenced(segment.rules, "survey", "page")
+    pages = ids_named_by(segment.rules, "survey", "page")
     found = set(Page.objects.filter(pk__in=pages).values_list("pk", flat=True))
     if missing := pages - found:
         errors.append(_("No page has the id %(ids)s.") % {"ids": _ids(missing)})
-    segments = _referenced(segment.rules, "segment", "segment")
+    segments = ids_named_by(segment.rules, "segment", "segment")
     found = set(Segment.objects.filter(pk__in=segments).values_list("pk", flat=True))
     if missing := segments - found:
         errors.append(_("No segment has the id %(ids)s.") % {"ids": _ids(missing)})
