@@ -20,7 +20,7 @@ import argparse
 import statistics
 import time
 
-from _setup import seed, setup_django
+from _setup import seed, settle, setup_django
 
 LIMIT = 250
 
@@ -32,27 +32,10 @@ def main() -> None:
     options = parser.parse_args()
     print(f"Database: {setup_django()}")
     print(f"Seeded {options.contacts:,} contacts in {seed(options.contacts):.1f} s")
-    settle()
-    run(options.contacts, options.rounds)
-
-
-def settle() -> None:
-    """On PostgreSQL, vacuum and analyze the seeded tables, as autovacuum soon does.
-
-    Right after a bulk insert the planner has no statistics and sorts the
-    whole segment for every page; a segment that has existed for a minute is
-    read in index order.
-    """
-    from django.db import connection
-
     from wagtail_personal_links.models import Contact, SegmentMembership
 
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in (Contact, SegmentMembership):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    print("Vacuumed and analyzed the seeded tables, as autovacuum would")
+    settle(Contact, SegmentMembership)
+    run(options.contacts, options.rounds)
 
 
 def timed_get(client, url: str) -> tuple[float, int, int]:

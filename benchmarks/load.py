@@ -20,8 +20,10 @@ and the site must serve again without being restarted itself.
 ``runserver`` on a temporary SQLite file, tasks run inline, and counts the
 "database is locked" errors in the server's log.
 
-Printed: requests/s and p50/p95/p99 per step, failures, and the database's
-account: answers stored = distinct links answered, duplicates 0, lost 0.
+Printed: requests/s and p50/p95/p99 per step, failures, where the CPU went
+(the app servers, the task worker, PostgreSQL when it runs here, and locust;
+in all and per request), and the database's account: answers stored =
+distinct links answered, duplicates 0, lost 0.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from _cpu import CpuAccount
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -135,8 +139,16 @@ def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
     servers = start_servers(args, env, tmp)
     try:
         wait_for(f"http://127.0.0.1:{args.port}/")
+        labels = ["runserver"] if args.sqlite else ["gunicorn", "task worker"]
+        account = CpuAccount(
+            {label: server.pid for label, server in zip(labels, servers, strict=True)},
+            postgresql=not args.sqlite,
+        )
         restart = restart_halfway(args)
+        account.start()
+        load_started = time.monotonic()
         locust(args, env, tmp)
+        cpu, wall = account.stop(), time.monotonic() - load_started
         if restart is not None:
             restart.join()
     finally:
@@ -144,7 +156,8 @@ def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
             process.terminate()
         for process in servers:
             process.wait(timeout=30)
-    report_stats(tmp / "stats_stats.csv")
+    requests = report_stats(tmp / "stats_stats.csv")
+    report_cpu(cpu, wall, requests)
     if args.sqlite:
         log = (tmp / "server.log").read_text(errors="replace")
         print(f'"database is locked" in the server log: {log.count("database is locked")}')
@@ -290,18 +303,35 @@ def locust(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
     subprocess.run(command, env=locust_env, stdout=subprocess.DEVNULL, timeout=args.run_time + 120)
 
 
-def report_stats(path: Path) -> None:
+def report_cpu(cpu: dict[str, float], wall: float, requests: int) -> None:
+    """Print where the machine's CPU went during the load, and per request served."""
+    available = CpuAccount.available(wall)
+    parts = ", ".join(f"{label} {seconds:.1f}" for label, seconds in cpu.items())
+    print(f"CPU seconds in {wall:.0f} s of load ({available:.0f} available): {parts}")
+    if requests:
+        per_request = ", ".join(
+            f"{label} {seconds / requests * 1000:.1f}" for label, seconds in cpu.items()
+        )
+        print(f"CPU ms per request: {per_request}")
+
+
+def report_stats(path: Path) -> int:
+    """Print the requests/s and percentiles of each step; return the number of requests."""
     import csv
 
     print(
         f"{'step':<34} {'requests':>8} {'failed':>6} {'req/s':>7} {'p50':>5} {'p95':>5} "
         f"{'p99':>5}  (ms)"
     )
+    total = 0
     for row in csv.DictReader(path.open()):
+        if row["Name"] == "Aggregated":
+            total = int(row["Request Count"])
         print(
             f"{row['Name']:<34} {row['Request Count']:>8} {row['Failure Count']:>6} "
             f"{float(row['Requests/s']):7.1f} {row['50%']:>5} {row['95%']:>5} {row['99%']:>5}"
         )
+    return total
 
 
 def check_database(ids: dict[str, str], answered: list[str]) -> None:

@@ -32,7 +32,7 @@ from .rules.operators import (
     SURVEY_OPERATORS,
     UNITS,
 )
-from .rules.schema import filters_of
+from .rules.schema import ids_named_by
 
 __all__ = ["RulesWidget", "SegmentChooser", "builder_config", "survey_page_models"]
 
@@ -62,21 +62,15 @@ def choosers(segment: Segment | None) -> dict[str, forms.Widget]:
     }
 
 
-def _references(tree: Any, kind: str, name: str) -> set[int]:
-    """Return the ids that filters of ``kind`` name, in a tree that may not be valid."""
-    values = (spec.get(name) for spec in filters_of(tree) if spec.get("kind") == kind)
-    return {value for value in values if isinstance(value, int) and not isinstance(value, bool)}
-
-
 def _segment_states(tree: Any, chooser: AdminSnippetChooser) -> dict[int, dict]:
-    ids = _references(tree, "segment", "segment")
+    ids = ids_named_by(tree, "segment", "segment")
     segments = Segment.objects.filter(pk__in=ids).only("pk", "name") if ids else []
     return {item.pk: chooser.get_value_data_from_instance(item) for item in segments}
 
 
 def _page_states(tree: Any) -> dict[int, dict]:
     """Return the page choosers' states (as Wagtail's page chooser block gives them)."""
-    ids = _references(tree, "survey", "page")
+    ids = ids_named_by(tree, "survey", "page")
     pages = list(Page.objects.filter(pk__in=ids).specific()) if ids else []
     parents = {page.path[: -page.steplen] for page in pages}
     parent_ids = dict(Page.objects.filter(path__in=parents).values_list("path", "pk"))

@@ -16,11 +16,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ..rules.compiler import NOTHING, compile_rules
-from ..rules.schema import filters_of, validate_rules
+from ..rules.compiler import compile_rules
+from ..rules.schema import ids_named_by, validate_rules
 from .attribute_keys import ContactAttributeKey
 from .contacts import Contact
 from .links import PersonalLink
+from .segment_graph import ReferenceGraph
 from .segments import Segment
 from .submissions import PersonalLinkFormSubmission
 
@@ -35,24 +36,45 @@ def segment_contacts(segment: Segment, seen: frozenset[int] = frozenset()) -> Qu
     """Return the members of ``segment``; ``seen`` holds the segments being compiled."""
     if segment.kind != Segment.Kind.DYNAMIC:
         return Contact.objects.filter(segment_memberships__segment_id=segment.pk)
-    if segment.pk in seen:
-        raise RuleCycleError(f"Segment {segment.pk} refers to itself through its rules.")
-    references = SegmentReferences(seen | {segment.pk})
-    return Contact.objects.filter(compile_rules(segment.rules, references=references))
+    return SegmentReferences(seen).members(segment.pk, segment.rules)
 
 
 class SegmentReferences:
-    """Answer the compiler's segment and survey filters with subqueries."""
+    """Answer the compiler's segment and survey filters with subqueries.
 
-    def __init__(self, seen: frozenset[int] = frozenset()) -> None:
+    The rules of the segments that filters name come from one read of the
+    reference graph, made at the first segment filter and shared by the
+    segments nested in it: one query, however many segments the rules name.
+    """
+
+    def __init__(
+        self, seen: frozenset[int] = frozenset(), graph: ReferenceGraph | None = None
+    ) -> None:
         self.seen = seen
+        self._graph = graph
+
+    @property
+    def graph(self) -> ReferenceGraph:
+        """Return every dynamic segment's rules, read when first needed."""
+        if self._graph is None:
+            self._graph = ReferenceGraph.load()
+        return self._graph
+
+    def members(self, segment_id: int, rules: Mapping[str, Any]) -> QuerySet[Contact]:
+        """Return the contacts that ``rules``, segment ``segment_id``'s, match."""
+        if segment_id in self.seen:
+            raise RuleCycleError(f"Segment {segment_id} refers to itself through its rules.")
+        nested = SegmentReferences(self.seen | {segment_id}, self._graph)
+        return Contact.objects.filter(compile_rules(rules, references=nested))
 
     def segment_members(self, segment_id: int) -> Q:
         """Return "is a member of segment ``segment_id``"; nobody if it no longer exists."""
-        other = Segment.objects.filter(pk=segment_id).first()
-        if other is None:
-            return NOTHING
-        return Q(pk__in=segment_contacts(other, self.seen).values("pk"))
+        rules = self.graph.rules.get(segment_id)
+        if rules is None:  # a static segment, whose members are its rows (none if it is gone)
+            members = Contact.objects.filter(segment_memberships__segment_id=segment_id)
+        else:
+            members = self.members(segment_id, rules)
+        return Q(pk__in=members.values("pk"))
 
     def survey_interaction(
         self, operator: str, page_id: int, since: datetime.datetime | None
@@ -80,22 +102,18 @@ def validate_segment_rules(segment: Segment) -> None:
         raise ValidationError({"rules": error.error_list}) from error
 
 
-def _referenced(tree: Mapping[str, Any], kind: str, name: str) -> set[int]:
-    return {spec[name] for spec in filters_of(tree) if spec.get("kind") == kind}
-
-
 def check_references(segment: Segment) -> None:
     """Refuse rules that name a missing segment or page, or lead back to ``segment``."""
     errors = []
-    pages = _referenced(segment.rules, "survey", "page")
+    pages = ids_named_by(segment.rules, "survey", "page")
     found = set(Page.objects.filter(pk__in=pages).values_list("pk", flat=True))
     if missing := pages - found:
         errors.append(_("No page has the id %(ids)s.") % {"ids": _ids(missing)})
-    segments = _referenced(segment.rules, "segment", "segment")
+    segments = ids_named_by(segment.rules, "segment", "segment")
     found = set(Segment.objects.filter(pk__in=segments).values_list("pk", flat=True))
     if missing := segments - found:
         errors.append(_("No segment has the id %(ids)s.") % {"ids": _ids(missing)})
-    if path := _cycle(segment, segments & found):
+    if segments and (path := _cycle(segment)):
         errors.append(
             _(
                 "These rules refer back to this segment (%(path)s); "
@@ -107,36 +125,16 @@ def check_references(segment: Segment) -> None:
         raise ValidationError(errors, code="invalid_references")
 
 
-def _cycle(segment: Segment, referenced: set[int]) -> list[str] | None:
+def _cycle(segment: Segment) -> list[str] | None:
     """Return the names along a path of references from ``segment`` back to itself."""
-    if segment.pk is None:
+    if segment.pk is None:  # nothing refers to a segment not saved yet
         return None
-    name = segment.name or _("this segment")
-    if segment.pk in referenced:
-        return [name, name]
-    names = {segment.pk: name}
-    parents: dict[int, int | None] = dict.fromkeys(referenced, segment.pk)
-    frontier = referenced
-    while frontier:
-        rows = Segment.objects.filter(pk__in=frontier, kind=Segment.Kind.DYNAMIC)
-        next_frontier = set()
-        for pk, name, rules in rows.values_list("pk", "name", "rules"):
-            names[pk] = name
-            for target in _referenced(rules or {}, "segment", "segment"):
-                if target == segment.pk:
-                    return _path(names, parents, pk, segment.pk)
-                if target not in parents:
-                    parents[target] = pk
-                    next_frontier.add(target)
-        frontier = next_frontier
-    return None
-
-
-def _path(names: dict, parents: dict, last: int, start: int) -> list[str]:
-    chain = [last]
-    while chain[-1] != start:
-        chain.append(parents[chain[-1]])
-    return [names[pk] for pk in [start, *reversed(chain[:-1]), start]]
+    path = ReferenceGraph.load().with_rules(segment.pk, segment.rules).path_back(segment.pk)
+    if path is None:
+        return None
+    names = dict(Segment.objects.filter(pk__in=path).values_list("pk", "name"))
+    names[segment.pk] = segment.name or _("this segment")
+    return [names[pk] for pk in path]
 
 
 def _ids(ids: set[int]) -> str:

@@ -42,6 +42,7 @@ from .expressions import (
     AttributeText,
     true_or_false,
 )
+from .guards import Guarded, conjunction, guarded, whole
 from .operators import BUILTIN_FIELDS
 
 __all__ = ["NOTHING", "References", "compile_rules"]
@@ -103,7 +104,7 @@ class _Compiler:
 
     def group(self, group: Mapping[str, Any]) -> Q:
         # "and" binds tighter than "or": split at each "or", AND within runs.
-        runs: list[list[Q]] = []
+        runs: list[list[Q | Guarded]] = []
         for index, item in enumerate(group.get("items", [])):
             if index == 0 or item.get("connector") == "or":
                 runs.append([])
@@ -112,24 +113,22 @@ class _Compiler:
             return NOTHING if group.get("negate") else Q()
         condition = Q()
         for run in runs:
-            conjunction = Q()
-            for term in run:
-                conjunction &= term
-            condition = conjunction if not condition else condition | conjunction
+            both = conjunction(run)
+            condition = both if not condition else condition | both
         return ~condition if group.get("negate") else condition
 
-    def leaf(self, item: Mapping[str, Any]) -> Q:
+    def leaf(self, item: Mapping[str, Any]) -> Q | Guarded:
         spec = item["filter"]
         operator = spec["operator"]
         if operator in NEGATIONS and spec["kind"] in ("field", "attribute"):
-            return ~self.compare(spec, NEGATIONS[operator])
+            return ~whole(self.compare(spec, NEGATIONS[operator]))
         if spec["kind"] == "segment":
             return self.segment(spec)
         if spec["kind"] == "survey":
             return self.survey(spec)
         return self.compare(spec, operator)
 
-    def compare(self, spec: Mapping[str, Any], operator: str) -> Q:
+    def compare(self, spec: Mapping[str, Any], operator: str) -> Q | Guarded:
         key, value = spec["key"], spec.get("value")
         builtin = spec["kind"] == "field"
         if operator == "is_set":
@@ -143,24 +142,24 @@ class _Compiler:
             lookup, text = TEXT_LOOKUPS[operator], value.strip().lower()
             if builtin:
                 return _typed(Lower(F(key)), lookup, text)
-            return _guarded(lookup(AttributeText(key), text), AttributeIsText(key))
+            return guarded(AttributeIsText(key), lookup(AttributeText(key), text))
         if operator in NUMBER_LOOKUPS:
             number = true_or_false(NUMBER_LOOKUPS[operator](AttributeNumber(key), float(value)))
-            return _guarded(number, AttributeIsNumber(key))
+            return guarded(AttributeIsNumber(key), number)
         return self.attribute_date(key, operator, value)
 
-    def attribute_date(self, key: str, operator: str, value: Any) -> Q:
+    def attribute_date(self, key: str, operator: str, value: Any) -> Guarded:
         date = AttributeDate(key)
         if operator == "between":
             low, high = sorted(value)
-            return _guarded(
-                GreaterThanOrEqual(date, low), LessThanOrEqual(date, high), AttributeIsDate(key)
+            return guarded(
+                AttributeIsDate(key), GreaterThanOrEqual(date, low), LessThanOrEqual(date, high)
             )
         if operator in DATE_LOOKUPS:
-            return _guarded(DATE_LOOKUPS[operator](date, value), AttributeIsDate(key))
+            return guarded(AttributeIsDate(key), DATE_LOOKUPS[operator](date, value))
         cutoff = shift(timezone.localdate(self.now), value["amount"], value["unit"]).isoformat()
         lookup = LessThan if operator == "older_than" else GreaterThanOrEqual
-        return _guarded(lookup(date, cutoff), AttributeIsDate(key))
+        return guarded(AttributeIsDate(key), lookup(date, cutoff))
 
     def created_at(self, operator: str, value: Any) -> Q:
         if operator == "between":
@@ -187,21 +186,6 @@ class _Compiler:
 
 def _typed(expression: Any, lookup: Callable, value: Any) -> Q:
     return Q(true_or_false(lookup(expression, value)))
-
-
-def _guarded(*tests: Any) -> Q:
-    """Return the comparisons ``tests`` ending in a type guard, in that order.
-
-    The comparisons come first so that the rows they reject (most rows) skip
-    the guard. The result is never SQL ``NULL``, so negating it is exact: the
-    guard is true or false, and where it is true the value exists, so the
-    comparisons are not ``NULL`` either (a number's is made so, for
-    PostgreSQL, whose guard is always true).
-    """
-    condition = Q()
-    for test in tests:
-        condition &= Q(test)
-    return condition
 
 
 def _since(now: datetime.datetime, days: int | None) -> datetime.datetime | None:

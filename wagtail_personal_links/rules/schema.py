@@ -39,7 +39,7 @@ from .operators import (
     UNITS,
 )
 
-__all__ = ["EMPTY_RULES", "filters_of", "validate_rules"]
+__all__ = ["EMPTY_RULES", "filters_of", "ids_named_by", "validate_rules"]
 
 #: The most days, weeks, months or years an "older than" filter counts back.
 MAX_AMOUNT = 1000
@@ -60,6 +60,17 @@ def filters_of(tree: Any) -> Iterator[Mapping[str, Any]]:
             yield from filters_of(item["group"])
         elif isinstance(item.get("filter"), Mapping):
             yield item["filter"]
+
+
+def ids_named_by(tree: Any, kind: str, name: str) -> set[int]:
+    """Return the ids that the filters of ``kind`` in ``tree`` hold in ``name``.
+
+    ``ids_named_by(tree, "segment", "segment")`` are the segments a tree
+    names, ``ids_named_by(tree, "survey", "page")`` its survey pages; values
+    that are not ids (in a tree not validated yet) are left out.
+    """
+    values = (spec.get(name) for spec in filters_of(tree) if spec.get("kind") == kind)
+    return {value for value in values if isinstance(value, int) and not isinstance(value, bool)}
 
 
 def validate_rules(tree: Any, attribute_types: Mapping[str, str]) -> None:

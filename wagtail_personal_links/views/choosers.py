@@ -1,13 +1,15 @@
-"""Choosers for contacts and segments: permission-checked; contacts are searchable by segment.
+"""Choosers for contacts and segments: permission-checked and searchable.
 
-The segment chooser leaves out ``?exclude=<id>``, so the rule builder never offers
-a segment to itself.
+The segment chooser opened with ``?exclude=<id>`` leaves out that segment and
+every segment whose rules lead to it, so the rule builder never offers a segment
+that would close a cycle; saving refuses one all the same. The contact chooser
+opened with ``?segment=<id>`` lists only that segment's members.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.snippets.views import chooser
 
 from ..models import Contact, Segment
+from ..models.segment_graph import ReferenceGraph
 from .contacts import contacts_matching
 
 __all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet", "SegmentChooserViewSet"]
@@ -57,8 +60,8 @@ class PermissionCheckedChooserViewSet(chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = ChosenMultipleView
 
 
-class ContactSearchForm(BaseFilterForm):
-    """Search contacts by email, names and Custom ID."""
+class SearchForm(BaseFilterForm):
+    """Search a chooser's items for a term, with the condition :meth:`matching` gives."""
 
     q = forms.CharField(
         label=_("Search term"),
@@ -66,12 +69,30 @@ class ContactSearchForm(BaseFilterForm):
         widget=forms.TextInput(attrs={"placeholder": _("Search")}),
     )
 
-    def filter(self, objects: QuerySet[Contact]) -> QuerySet[Contact]:
+    def matching(self, query: str) -> Q:
+        """Return the condition an item meets to be found by ``query``."""
+        raise NotImplementedError
+
+    def filter(self, objects: QuerySet) -> QuerySet:
         objects = super().filter(objects)
         if query := self.cleaned_data.get("q"):
             self.is_searching, self.search_query = True, query
-            objects = objects.filter(contacts_matching(query))
+            objects = objects.filter(self.matching(query))
         return objects
+
+
+class ContactSearchForm(SearchForm):
+    """Search contacts by email, names and Custom ID."""
+
+    def matching(self, query: str) -> Q:
+        return contacts_matching(query)
+
+
+class SegmentSearchForm(SearchForm):
+    """Search segments by name and description, as their listing does."""
+
+    def matching(self, query: str) -> Q:
+        return Q(name__icontains=query) | Q(description__icontains=query)
 
 
 class ContactListMixin:
@@ -111,12 +132,16 @@ class ContactChooserViewSet(PermissionCheckedChooserViewSet):
 
 
 class SegmentListMixin:
-    """List segments to choose from, all but ``?exclude=<id>`` if given."""
+    """List segments to search and choose; with ``?exclude=<id>``, those its rules may name."""
+
+    filter_form_class = SegmentSearchForm
 
     def get_object_list(self) -> QuerySet[Segment]:
         segments = super().get_object_list()
         excluded = self.request.GET.get("exclude", "")
-        return segments.exclude(pk=int(excluded)) if excluded.isdigit() else segments
+        if not excluded.isdigit():
+            return segments
+        return segments.exclude(pk__in=ReferenceGraph.load().leading_to(int(excluded)))
 
 
 class SegmentChooseView(SegmentListMixin, ChooseView):
