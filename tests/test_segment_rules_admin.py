@@ -28,6 +28,16 @@ def plan_is(value: str) -> dict:
     return {"negate": False, "items": [{"filter": spec}]}
 
 
+def in_segments(*segment_ids: int) -> dict:
+    """Rules matching the members of any of ``segment_ids``."""
+    items = [
+        {"connector": "or", "filter": {"kind": "segment", "operator": "in", "segment": pk}}
+        for pk in segment_ids
+    ]
+    items[0].pop("connector")
+    return {"negate": False, "items": items}
+
+
 @pytest.fixture
 def keys(db):
     # The demo seed, for a test that also asks for the survey, has typed some already.
@@ -318,6 +328,18 @@ def test_listing_shows_kinds_and_dynamic_counts_without_a_query_per_segment(
     assert counts == {"Basics": 1, "Pros": 3, "Static": 2}
     assert with_three == with_one
     assert "Dynamic" in response.content.decode()
+
+    # Rules that name other segments, nested, cost no query of their own.
+    static, pros = Segment.objects.get(name="Static"), Segment.objects.get(name="Pros")
+    either = Segment.objects.create(
+        name="Either", kind="dynamic", rules=in_segments(static.pk, pros.pk)
+    )
+    Segment.objects.create(name="Nested", kind="dynamic", rules=in_segments(either.pk))
+    response, with_five = listing()
+    counts = {row.name: row.member_count for row in response.context["object_list"]}
+    expected = len(set(static.get_contacts()) | set(pros.get_contacts()))
+    assert counts["Nested"] == counts["Either"] == expected
+    assert with_five == with_one
 
 
 def test_generating_links_for_a_dynamic_segment_takes_its_members_at_that_moment(

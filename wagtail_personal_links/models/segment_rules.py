@@ -25,7 +25,13 @@ from .segment_graph import ReferenceGraph
 from .segments import Segment
 from .submissions import PersonalLinkFormSubmission
 
-__all__ = ["RuleCycleError", "SegmentReferences", "segment_contacts", "validate_segment_rules"]
+__all__ = [
+    "RuleCycleError",
+    "SegmentReferences",
+    "dynamic_segment_contacts",
+    "segment_contacts",
+    "validate_segment_rules",
+]
 
 
 class RuleCycleError(ValueError):
@@ -37,6 +43,15 @@ def segment_contacts(segment: Segment, seen: frozenset[int] = frozenset()) -> Qu
     if segment.kind != Segment.Kind.DYNAMIC:
         return Contact.objects.filter(segment_memberships__segment_id=segment.pk)
     return SegmentReferences(seen).members(segment.pk, segment.rules)
+
+
+def dynamic_segment_contacts(rules: Mapping[int, Any]) -> dict[int, QuerySet[Contact]]:
+    """Return the members of every dynamic segment, by id, given all their ``rules``.
+
+    ``rules`` is the whole reference graph, so compiling them takes no query.
+    """
+    graph = ReferenceGraph(rules)
+    return {pk: SegmentReferences(graph=graph).members(pk, tree) for pk, tree in rules.items()}
 
 
 class SegmentReferences:
