@@ -2,7 +2,9 @@
 
 Field and attribute filters are compiled on their own; segment and survey
 filters through a dynamic segment's ``get_contacts()``, over the segments,
-answers and link openings each example creates, as editors' rules are. Runs on whichever database the suite uses (SQLite or PostgreSQL), with a
+answers and link openings each example creates, as editors' rules are.
+
+Runs on whichever database the suite uses (SQLite or PostgreSQL), with a
 bounded number of examples so that CI stays quick.
 """
 
