@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -50,8 +51,8 @@ def dynamic_segment_contacts(rules: Mapping[int, Any]) -> dict[int, QuerySet[Con
 
     ``rules`` is the whole reference graph, so compiling them takes no query.
     """
-    graph = ReferenceGraph(rules)
-    return {pk: SegmentReferences(graph=graph).members(pk, tree) for pk, tree in rules.items()}
+    references = SegmentReferences(graph=ReferenceGraph(rules))
+    return {pk: references.members(pk, tree) for pk, tree in rules.items()}
 
 
 class SegmentReferences:
@@ -63,10 +64,15 @@ class SegmentReferences:
     """
 
     def __init__(
-        self, seen: frozenset[int] = frozenset(), graph: ReferenceGraph | None = None
+        self,
+        seen: frozenset[int] = frozenset(),
+        graph: ReferenceGraph | None = None,
+        now: datetime.datetime | None = None,
     ) -> None:
         self.seen = seen
         self._graph = graph
+        # One clock for the rules and every segment they nest, so windows agree.
+        self.now = now or timezone.now()
 
     @property
     def graph(self) -> ReferenceGraph:
@@ -79,8 +85,8 @@ class SegmentReferences:
         """Return the contacts that ``rules``, segment ``segment_id``'s, match."""
         if segment_id in self.seen:
             raise RuleCycleError(f"Segment {segment_id} refers to itself through its rules.")
-        nested = SegmentReferences(self.seen | {segment_id}, self._graph)
-        return Contact.objects.filter(compile_rules(rules, references=nested))
+        nested = SegmentReferences(self.seen | {segment_id}, self._graph, self.now)
+        return Contact.objects.filter(compile_rules(rules, references=nested, now=self.now))
 
     def segment_members(self, segment_id: int) -> Q:
         """Return "is a member of segment ``segment_id``"; nobody if it no longer exists."""
