@@ -139,7 +139,9 @@ class OutboxMessage(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["mailing", "state"], name="wagtail_pl_outbox_state"),
+            # With the id last, a claim reads a mailing's first queued rows in order
+            # and stops, instead of sorting every queued row on each claim.
+            models.Index(fields=["mailing", "state", "id"], name="wagtail_pl_outbox_queue"),
             models.Index(fields=["link", "state"], name="wagtail_pl_outbox_link_state"),
         ]
 
