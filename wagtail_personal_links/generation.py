@@ -21,7 +21,8 @@ from wagtail.models import Page
 
 from . import tokens
 from .conf import personal_links_settings
-from .models import Contact, LinkBatch, PersonalLink
+from .models import Contact, LinkBatch
+from .models.link_inserts import insert_link_rows
 from .models.rules import GenerationError, is_expired
 from .pages import page_takes_links
 
@@ -119,7 +120,7 @@ def insert_links(
     With ``skip_existing``, contacts who have a link in the batch already
     (also one a concurrent request has just added) are skipped, not counted.
     """
-    return PersonalLink.objects.bulk_insert(
+    return insert_link_rows(
         batch, contact_ids, chunk_size, tokens.code_hasher(), skip_existing=skip_existing
     )
 

@@ -1,40 +1,20 @@
-"""Personal links made in bulk: their random public ids, and rows inserted by the chunk."""
+"""Personal links made in bulk: rows inserted by the chunk, as plain parameters."""
 
 from __future__ import annotations
 
-import base64
-import os
-import secrets
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 
 from .batches import LinkBatch
+from .links import PersonalLink, new_public_ids
 
-__all__ = ["PUBLIC_ID_BYTES", "insert_links", "new_public_id", "new_public_ids"]
-
-#: Random bytes in a public id: 72 bits, written as 12 URL-safe characters.
-PUBLIC_ID_BYTES = 9
+__all__ = ["insert_link_rows"]
 
 
-def new_public_id() -> str:
-    """Return a fresh random, unguessable public id for a link."""
-    return secrets.token_urlsafe(PUBLIC_ID_BYTES)
-
-
-def new_public_ids(count: int) -> list[str]:
-    """Return ``count`` fresh public ids, drawing the randomness in one call."""
-    # Nine bytes are exactly twelve base64 characters, so slicing one encoded
-    # draw gives the same ids as encoding each nine-byte piece alone.
-    width = PUBLIC_ID_BYTES * 4 // 3
-    blob = base64.urlsafe_b64encode(os.urandom(PUBLIC_ID_BYTES * count)).decode()
-    return [blob[start : start + width] for start in range(0, width * count, width)]
-
-
-def insert_links(
-    model: type[models.Model],
+def insert_link_rows(
     batch: LinkBatch,
     contact_ids: Iterable[int],
     chunk_size: int,
@@ -57,14 +37,13 @@ def insert_links(
     """
     ids, count = iter(contact_ids), 0
     expires_at = connection.ops.adapt_datetimefield_value(batch.expires_at)
-    tail = _skip_existing_clause(model) if skip_existing else ""
+    tail = _skip_existing_clause() if skip_existing else ""
     with connection.cursor() as cursor:
         while chunk := list(islice(ids, chunk_size)):
             public_ids = new_public_ids(len(chunk))
             hashes = [code_hash(public_id) for public_id in public_ids]
             with transaction.atomic():
                 _insert(
-                    model,
                     cursor,
                     (batch.pk, expires_at, batch.max_answers),
                     public_ids,
@@ -80,7 +59,6 @@ _INSERT_FIELDS = ("public_id", "batch", "contact", "expires_at", "code_hash", "m
 
 
 def _insert(
-    model: type[models.Model],
     cursor: Any,
     batch_values: tuple[int, Any, int | None],
     public_ids: list[str],
@@ -89,7 +67,7 @@ def _insert(
     tail: str = "",
 ) -> None:
     batch_id, expires_at, max_answers = batch_values
-    opts = model._meta
+    opts = PersonalLink._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(opts.get_field(name).column) for name in _INSERT_FIELDS)
     head = f"INSERT INTO {quote(opts.db_table)} ({columns})"
@@ -108,7 +86,7 @@ def _insert(
         )  # fmt: skip
 
 
-def _skip_existing_clause(model: type[models.Model]) -> str:
+def _skip_existing_clause() -> str:
     quote = connection.ops.quote_name
-    batch, contact = (model._meta.get_field(name).column for name in ("batch", "contact"))
+    batch, contact = (PersonalLink._meta.get_field(name).column for name in ("batch", "contact"))
     return f" ON CONFLICT ({quote(batch)}, {quote(contact)}) DO NOTHING"

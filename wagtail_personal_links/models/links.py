@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
-from collections.abc import Callable, Iterable
+import os
+import secrets
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -13,10 +15,26 @@ from django.utils.translation import gettext_lazy as _
 
 from .batches import LinkBatch
 from .contacts import Contact
-from .link_inserts import insert_links, new_public_id, new_public_ids
 from .rules import LinkStatus, get_link_status, is_expired, stamp_once
 
 __all__ = ["PersonalLink", "PersonalLinkQuerySet", "new_public_id", "new_public_ids"]
+
+#: Random bytes in a public id: 72 bits, written as 12 URL-safe characters.
+PUBLIC_ID_BYTES = 9
+
+
+def new_public_id() -> str:
+    """Return a fresh random, unguessable public id for a link."""
+    return secrets.token_urlsafe(PUBLIC_ID_BYTES)
+
+
+def new_public_ids(count: int) -> list[str]:
+    """Return ``count`` fresh public ids, drawing the randomness in one call."""
+    # Nine bytes are exactly twelve base64 characters, so slicing one encoded
+    # draw gives the same ids as encoding each nine-byte piece alone.
+    width = PUBLIC_ID_BYTES * 4 // 3
+    blob = base64.urlsafe_b64encode(os.urandom(PUBLIC_ID_BYTES * count)).decode()
+    return [blob[start : start + width] for start in range(0, width * count, width)]
 
 
 class PersonalLinkQuerySet(models.QuerySet):
@@ -78,23 +96,6 @@ class PersonalLinkQuerySet(models.QuerySet):
     def non_responders(self) -> PersonalLinkQuerySet:
         """Select the links no answer came through."""
         return self.filter(submitted_at__isnull=True)
-
-    def bulk_insert(
-        self,
-        batch: LinkBatch,
-        contact_ids: Iterable[int],
-        chunk_size: int,
-        code_hash: Callable[[str], str],
-        *,
-        skip_existing: bool = False,
-    ) -> int:
-        """Insert a link for each contact id into ``batch``, in chunks; return how many.
-
-        See :func:`~wagtail_personal_links.models.link_inserts.insert_links`.
-        """
-        return insert_links(
-            self.model, batch, contact_ids, chunk_size, code_hash, skip_existing=skip_existing
-        )
 
 
 class PersonalLink(models.Model):
