@@ -26,7 +26,12 @@ from .views.contacts import (
     ContactInspectView,
 )
 from .views.mail_templates import MessageTemplateViewSet
-from .views.segments import MemberCountColumn, SegmentCreateView, SegmentInspectView
+from .views.segments import (
+    SEGMENT_SEARCH_FIELDS,
+    MemberCountColumn,
+    SegmentCreateView,
+    SegmentInspectView,
+)
 
 __all__ = [
     "ContactAttributeKeyViewSet",
@@ -123,7 +128,7 @@ class SegmentViewSet(SnippetViewSet):
         "description",
     ]
     list_filter = ["kind"]
-    search_fields = ["name", "description"]
+    search_fields = SEGMENT_SEARCH_FIELDS
     inspect_view_fields = [
         "name",
         "description",

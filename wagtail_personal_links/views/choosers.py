@@ -8,8 +8,10 @@ opened with ``?segment=<id>`` lists only that segment's members.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,8 @@ from wagtail.snippets.views import chooser
 
 from ..models import Contact, Segment
 from ..models.segment_graph import ReferenceGraph
-from .contacts import contacts_matching
+from .contacts import SEARCH_FIELDS, fields_containing
+from .segments import SEGMENT_SEARCH_FIELDS
 
 __all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet", "SegmentChooserViewSet"]
 
@@ -61,7 +64,9 @@ class PermissionCheckedChooserViewSet(chooser.SnippetChooserViewSet):
 
 
 class SearchForm(BaseFilterForm):
-    """Search a chooser's items for a term, with the condition :meth:`matching` gives."""
+    """Search a chooser's items for a term in any of their ``search_fields``."""
+
+    search_fields: ClassVar[list[str]]
 
     q = forms.CharField(
         label=_("Search term"),
@@ -69,30 +74,24 @@ class SearchForm(BaseFilterForm):
         widget=forms.TextInput(attrs={"placeholder": _("Search")}),
     )
 
-    def matching(self, query: str) -> Q:
-        """Return the condition an item meets to be found by ``query``."""
-        raise NotImplementedError
-
     def filter(self, objects: QuerySet) -> QuerySet:
         objects = super().filter(objects)
         if query := self.cleaned_data.get("q"):
             self.is_searching, self.search_query = True, query
-            objects = objects.filter(self.matching(query))
+            objects = objects.filter(fields_containing(self.search_fields, query))
         return objects
 
 
 class ContactSearchForm(SearchForm):
-    """Search contacts by email, names and Custom ID."""
+    """Search contacts by email, names and Custom ID, as their listing does."""
 
-    def matching(self, query: str) -> Q:
-        return contacts_matching(query)
+    search_fields = SEARCH_FIELDS
 
 
 class SegmentSearchForm(SearchForm):
     """Search segments by name and description, as their listing does."""
 
-    def matching(self, query: str) -> Q:
-        return Q(name__icontains=query) | Q(description__icontains=query)
+    search_fields = SEGMENT_SEARCH_FIELDS
 
 
 class ContactListMixin:

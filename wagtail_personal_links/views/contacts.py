@@ -27,6 +27,7 @@ __all__ = [
     "ContactIndexView",
     "ContactInspectView",
     "contacts_matching",
+    "fields_containing",
 ]
 
 #: The contact fields that the listing and the chooser search in.
@@ -36,12 +37,17 @@ CSV = SpreadsheetExportMixin.FORMAT_CSV
 XLSX = SpreadsheetExportMixin.FORMAT_XLSX
 
 
-def contacts_matching(query: str) -> Q:
-    """Return a filter for contacts whose email, names or Custom ID contain ``query``."""
+def fields_containing(fields: list[str], query: str) -> Q:
+    """Return a filter for items with ``query`` in any of ``fields``, ignoring case."""
     condition = Q()
-    for field in SEARCH_FIELDS:
+    for field in fields:
         condition |= Q(**{f"{field}__icontains": query})
     return condition
+
+
+def contacts_matching(query: str) -> Q:
+    """Return a filter for contacts whose email, names or Custom ID contain ``query``."""
+    return fields_containing(SEARCH_FIELDS, query)
 
 
 def attributes_as_json(attributes: dict[str, Any]) -> str:

@@ -14,10 +14,14 @@ from ..models import Segment
 from ..permissions import can_list_contacts
 
 __all__ = [
+    "SEGMENT_SEARCH_FIELDS",
     "MemberCountColumn",
     "SegmentCreateView",
     "SegmentInspectView",
 ]
+
+#: The segment fields that the listing and the chooser search in.
+SEGMENT_SEARCH_FIELDS = ["name", "description"]
 
 
 class MemberCountColumn(Column):
