@@ -72,6 +72,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="USER",
+        help="run only these locust user classes (Respondent, Reader, Scanner, Editor)",
+    )
+    parser.add_argument(
+        "--read-path",
+        default="/customer-survey/",
+        help="the page readers reload (default: the invitation-only survey)",
+    )
+    parser.add_argument(
         "--restart-postgres",
         metavar="COMMAND",
         help="a command restarting the PostgreSQL server, run halfway through the load",
@@ -286,6 +297,7 @@ def locust(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
         "30",
         "--loglevel",
         "ERROR",
+        *(args.only or []),
     ]
     locust_env = {
         **env,
@@ -295,6 +307,7 @@ def locust(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
         "PL_LOAD_PAGE_ID": str(page.pk),
         "PL_LOAD_SEGMENT_ID": str(segment.pk),
         "PL_LOAD_OUTAGE": "1" if args.restart_postgres else "",
+        "PL_LOAD_READ_PATH": args.read_path,
     }
     print(
         f"locust: {args.users} users for {args.run_time} s "

@@ -33,6 +33,9 @@ LINKS = iter(json.load(open(os.environ["PL_LOAD_LINKS"])))  # noqa: SIM115
 #: While load.py restarts the database, the friendly 503 is the right answer.
 OUTAGE = bool(os.environ.get("PL_LOAD_OUTAGE"))
 ANSWERED: set[str] = set()
+#: What readers reload: the gated survey, or another page to compare it with.
+READ_PATH = os.environ.get("PL_LOAD_READ_PATH") or SURVEY
+READ_NAME = "5 gated page view" if READ_PATH == SURVEY else f"5 page view {READ_PATH}"
 
 
 @events.quitting.add_listener
@@ -118,7 +121,7 @@ class Reader(FastHttpUser):
 
     @task
     def read(self) -> None:
-        with self.client.get(SURVEY, name="5 gated page view", catch_response=True) as page:
+        with self.client.get(READ_PATH, name=READ_NAME, catch_response=True) as page:
             expect(page, 200)
 
 
