@@ -155,3 +155,19 @@ def test_dates_are_described_by_value():
 
     assert form_cache_key(form) != form_cache_key(later)
     assert form_cache_key(form) is not None
+
+
+class StyledForm(PlainForm):
+    template_name_div = "custom/form.html"
+
+
+class CustomContextForm(PlainForm):
+    def get_context(self):
+        return {**super().get_context(), "extra": "per class"}
+
+
+def test_another_form_class_has_another_key():
+    keys = {form_cache_key(PlainForm()), form_cache_key(StyledForm())}
+    keys.add(form_cache_key(CustomContextForm()))
+
+    assert len(keys) == 3

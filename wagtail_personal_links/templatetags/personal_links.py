@@ -7,8 +7,8 @@ cost of a survey page view; the form of an invitation-only survey is usually the
 same for every respondent.
 
 The cache key is a digest of everything the HTML is made from: each field's
-class, attributes and widget, the form's rendering options and the active
-language. Changing a question, its choices or its help text changes the key, so
+class, attributes and widget, the form's classes and rendering options, and the
+active language. Changing a question, its choices or its help text changes the key, so
 an edited or previewed form never shows stale HTML. Forms the tag cannot
 describe completely render as usual, uncached: a bound form (its values and
 errors), a form with initial values (prefilled from the contact), and any field
@@ -56,12 +56,15 @@ def _plain(value: Any) -> Any:
     raise Undescribable(type(value).__qualname__)
 
 
+def _qualified_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _describe(obj: Any, skip: frozenset[str] = frozenset()) -> list[Any]:
-    cls = type(obj)
     attributes = [
         [name, _plain(value)] for name, value in sorted(vars(obj).items()) if name not in skip
     ]
-    return [f"{cls.__module__}.{cls.__qualname__}", attributes]
+    return [_qualified_name(type(obj)), attributes]
 
 
 def form_cache_key(form: forms.BaseForm) -> str | None:
@@ -71,14 +74,15 @@ def form_cache_key(form: forms.BaseForm) -> str | None:
     try:
         description = [
             get_language(),
+            [_qualified_name(cls) for cls in type(form).__mro__],
             _plain(form.prefix),
             _plain(form.auto_id),
             _plain(form.label_suffix),
             _plain(form.use_required_attribute),
             _plain(getattr(form, "required_css_class", None)),
             _plain(getattr(form, "error_css_class", None)),
-            form.template_name_div,
-            f"{type(form.renderer).__module__}.{type(form.renderer).__qualname__}",
+            _plain(form.template_name_div),
+            _qualified_name(type(form.renderer)),
             [
                 [name, _describe(field, _FIELD_SKIP), _describe(field.widget)]
                 for name, field in form.fields.items()
