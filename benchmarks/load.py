@@ -16,6 +16,12 @@ every contact and downloads it during the load.
 caught by it must get the friendly 503, nothing may be stored twice or half,
 and the site must serve again without being restarted itself.
 
+``--only Reader`` runs only the readers (any of ``Respondent``, ``Reader``,
+``Scanner``, ``Editor``): the gated page view alone, at the most the machine
+serves. ``--read-path /`` has them reload another page instead, such as
+Wagtail's plain home page, for the ceiling of any Wagtail page on the same
+machine.
+
 ``--sqlite`` runs the embedded default instead: Django's threaded
 ``runserver`` on a temporary SQLite file, tasks run inline, and counts the
 "database is locked" errors in the server's log.
