@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django import forms
+from django.core import checks
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
@@ -171,3 +172,25 @@ def test_another_form_class_has_another_key():
     keys.add(form_cache_key(CustomContextForm()))
 
     assert len(keys) == 3
+
+
+def test_without_a_form_cache_every_view_renders_the_form(
+    settings, survey_page, contact, make_link, link_url
+):
+    settings.PERSONAL_LINKS_FORM_CACHE = None
+    bob = Contact.objects.create(email="bob@example.com", first_name="Bob")
+
+    _client, before = open_survey(make_link(survey_page, contact), link_url)
+    _client, after = open_survey(make_link(survey_page, bob), link_url)
+
+    assert FIELD_TEMPLATE in [t.name for t in before.templates]
+    assert FIELD_TEMPLATE in [t.name for t in after.templates]
+    assert form_html(after.text) == form_html(before.text)
+
+
+def test_a_form_cache_that_is_not_in_caches_is_reported(settings):
+    settings.PERSONAL_LINKS_FORM_CACHE = "forms"
+
+    errors = [m for m in checks.run_checks() if m.id == "wagtail_personal_links.E001"]
+
+    assert "PERSONAL_LINKS_FORM_CACHE must name one of CACHES, not 'forms'." in errors[0].msg

@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_CACHE": "default",
     # The request.META key holding the client IP set by your proxy; None: REMOTE_ADDR.
     "CLIENT_IP_HEADER": None,
+    # The cache {% survey_form %} keeps form HTML in; None renders every form every time.
+    "FORM_CACHE": "default",
 }
 
 
@@ -142,6 +144,10 @@ def _cache_alias(name: str, value: Any) -> str:
     return value
 
 
+def _optional_cache_alias(name: str, value: Any) -> str | None:
+    return None if value is None else _cache_alias(name, value)
+
+
 VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
     "TOKEN_FORMAT": _token_format,
@@ -159,6 +165,7 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "API_RATE": _rate,
     "RATE_LIMIT_CACHE": _cache_alias,
     "CLIENT_IP_HEADER": _optional_str,
+    "FORM_CACHE": _optional_cache_alias,
 }
 
 

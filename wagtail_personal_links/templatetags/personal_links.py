@@ -1,10 +1,10 @@
 """Template tags for survey pages: ``{% load personal_links %}``.
 
 ``{% survey_form form %}`` renders a form as ``{{ form.as_div }}`` does, and
-keeps the HTML in Django's cache for the next respondent who gets the very same
-form. Rendering a Django form field by field through templates is most of the
-cost of a survey page view; the form of an invitation-only survey is usually the
-same for every respondent.
+keeps the HTML in Django's cache (``PERSONAL_LINKS_FORM_CACHE``) for the next
+respondent who gets the very same form. Rendering a Django form field by field
+through templates is most of the cost of a survey page view; the form of an
+invitation-only survey is usually the same for every respondent.
 
 The cache key is a digest of everything the HTML is made from: each field's
 class, attributes and widget, the form's classes and rendering options, and the
@@ -24,10 +24,12 @@ import json
 from typing import Any
 
 from django import forms, template
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from ..conf import personal_links_settings
 
 register = template.Library()
 
@@ -97,9 +99,11 @@ def form_cache_key(form: forms.BaseForm) -> str | None:
 @register.simple_tag
 def survey_form(form: forms.BaseForm) -> SafeString:
     """Render ``form`` as ``form.as_div()`` does, reusing the HTML of an identical form."""
-    key = form_cache_key(form)
+    alias = personal_links_settings.FORM_CACHE
+    key = None if alias is None else form_cache_key(form)
     if key is None:
         return form.as_div()
+    cache = caches[alias]
     html = cache.get(key)
     if html is None:
         html = str(form.as_div())
