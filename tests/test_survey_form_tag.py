@@ -11,7 +11,7 @@ from django.utils import translation
 
 from home.models import SurveyFormField
 from wagtail_personal_links.models import Contact
-from wagtail_personal_links.templatetags.personal_links import form_cache_key, survey_form
+from wagtail_personal_links.templatetags.personal_links_tags import form_cache_key, survey_form
 
 FIELD_TEMPLATE = "django/forms/div.html"
 

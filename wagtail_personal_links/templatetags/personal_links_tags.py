@@ -1,4 +1,4 @@
-"""Template tags for survey pages: ``{% load personal_links %}``.
+"""Template tags for survey pages: ``{% load personal_links_tags %}``.
 
 ``{% survey_form form %}`` renders a form as ``{{ form.as_div }}`` does, and
 keeps the HTML in Django's cache (``PERSONAL_LINKS_FORM_CACHE``) for the next
