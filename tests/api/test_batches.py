@@ -103,6 +103,25 @@ def test_large_batch_goes_to_the_background_with_a_progress_url(
     assert api.get(batch["linksUrl"]).status_code == 409
 
 
+def test_without_expires_on_a_batch_takes_the_default_expiry_and_null_means_none(
+    api, settings, survey_page, demo_segment
+):
+    settings.PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS = 30
+    through = (timezone.now() + datetime.timedelta(days=31)).date()
+
+    default = api.post(
+        batches_url(survey_page), {"segmentId": demo_segment.pk}, content_type="application/json"
+    ).json()
+    never = api.post(
+        batches_url(survey_page),
+        {"segmentId": demo_segment.pk, "expiresOn": None},
+        content_type="application/json",
+    ).json()
+
+    assert default["expiresAt"].startswith(through.isoformat())
+    assert never["expiresAt"] is None
+
+
 def test_links_of_a_batch_with_statuses_and_non_responders(api, survey_page, demo_segment, client):
     batch = api.post(
         batches_url(survey_page), {"segmentId": demo_segment.pk}, content_type="application/json"
