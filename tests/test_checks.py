@@ -58,3 +58,10 @@ def test_middleware_before_sessions_is_reported():
 @override_settings(MIDDLEWARE=[SESSIONS, COMMON, GATE])
 def test_middleware_after_sessions_passes():
     assert plugin_messages() == {}
+
+
+@override_settings(PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS=400)
+def test_a_default_expiry_beyond_a_year_is_reported():
+    message = plugin_messages()["wagtail_personal_links.E001"]
+
+    assert "DEFAULT_EXPIRY_DAYS must be a number of days from 1 to 365" in message.msg

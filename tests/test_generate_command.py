@@ -84,6 +84,8 @@ def test_sample_of_a_segment(survey_page):
          "is not a date in the form YYYY-MM-DD"),
         (["--page", "/customer-survey/", "--segment", "Nobody", "--expiration-days", "400"],
          "between 1 and 365"),
+        (["--page", "/customer-survey/", "--contact", "x@y.z", "--sample", "3"],
+         "cannot be used with --contact"),
     ],
 )  # fmt: skip
 def test_bad_arguments_give_a_clear_message_and_create_nothing(survey_page, args, message):

@@ -75,6 +75,20 @@ def test_non_responders_leaves_out_those_who_finished(
     assert [row[7] for row in rows[1:]] == ["Survey Started"] + ["Not started"] * 3
 
 
+def test_non_responders_leaves_out_contacts_who_answered_through_another_batch(
+    admin_client, client, survey_page, batch, links_url, csv_rows, link_url, answers
+):
+    links = list(batch.links.order_by("pk").select_related("contact"))
+    earlier = create_batch(survey_page, [links[0].contact], target_label="Earlier")
+    client.get(link_url(earlier.links.get()))
+    assert client.post("/customer-survey/", answers).status_code == 200
+
+    response = admin_client.get(links_url("download_non_responders", survey_page, batch))
+
+    rows = csv_rows(response)
+    assert [row[4] for row in rows[1:]] == [link.contact.email for link in links[1:]]
+
+
 def test_download_escapes_formulas(admin_client, survey_page, demo_segment, links_url):
     contact = demo_segment.get_contacts().order_by("pk").first()
     Contact.objects.filter(pk=contact.pk).update(first_name="=HYPERLINK(1)", last_name="@x")

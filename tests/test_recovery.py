@@ -10,7 +10,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from wagtail_personal_links.generation import fill_batch, insert_links, start_batch
@@ -74,3 +74,12 @@ def test_the_task_run_again_completes_the_batch_without_doubling_links(cut_short
     members = Segment.objects.get(name="Demo customers").get_contacts().count()
     assert cut_short_batch.status == LinkBatch.Status.COMPLETE
     assert cut_short_batch.links.count() == members == cut_short_batch.total
+
+
+@pytest.mark.parametrize("minutes", ["0", "-5", "soon"])
+def test_minutes_must_be_a_positive_number(cut_short_batch, minutes):
+    with pytest.raises(CommandError, match="give a positive number of minutes"):
+        call_command("fail_stalled_link_batches", "--minutes", minutes)
+
+    cut_short_batch.refresh_from_db()
+    assert cut_short_batch.status == LinkBatch.Status.GENERATING

@@ -58,10 +58,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _optional_positive_int(name: str, value: Any) -> int | None:
-    if value is None:
-        return None
-    return _positive_int(name, value)
+#: The most days ahead a link may expire (``expirationDays`` in Formbricks' API).
+MAX_EXPIRATION_DAYS = 365
+
+
+def _expiry_days(name: str, value: Any) -> int | None:
+    in_range = isinstance(value, int) and not isinstance(value, bool)
+    if value is not None and not (in_range and 1 <= value <= MAX_EXPIRATION_DAYS):
+        raise ImproperlyConfigured(
+            f"{PREFIX}{name} must be a number of days from 1 to {MAX_EXPIRATION_DAYS}, "
+            f"or None for no expiry, not {value!r}."
+        )
+    return value
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -152,7 +160,7 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "SIGNING_KEYS": _signing_keys,
     "TOKEN_FORMAT": _token_format,
     "URL_PREFIX": _url_prefix,
-    "DEFAULT_EXPIRY_DAYS": _optional_positive_int,
+    "DEFAULT_EXPIRY_DAYS": _expiry_days,
     "BACKGROUND_THRESHOLD": _positive_int,
     "IMPORT_MAX_ROWS": _positive_int,
     "IMPORT_MAX_BYTES": _positive_int,

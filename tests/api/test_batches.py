@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.api.conftest import API
 from wagtail_personal_links import audit
+from wagtail_personal_links.generation import create_batch
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink
 from wagtail_personal_links.models.submissions import PersonalLinkFormSubmission
 
@@ -102,6 +103,25 @@ def test_large_batch_goes_to_the_background_with_a_progress_url(
     assert api.get(batch["linksUrl"]).status_code == 409
 
 
+def test_without_expires_on_a_batch_takes_the_default_expiry_and_null_means_none(
+    api, settings, survey_page, demo_segment
+):
+    settings.PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS = 30
+    through = (timezone.now() + datetime.timedelta(days=31)).date()
+
+    default = api.post(
+        batches_url(survey_page), {"segmentId": demo_segment.pk}, content_type="application/json"
+    ).json()
+    never = api.post(
+        batches_url(survey_page),
+        {"segmentId": demo_segment.pk, "expiresOn": None},
+        content_type="application/json",
+    ).json()
+
+    assert default["expiresAt"].startswith(through.isoformat())
+    assert never["expiresAt"] is None
+
+
 def test_links_of_a_batch_with_statuses_and_non_responders(api, survey_page, demo_segment, client):
     batch = api.post(
         batches_url(survey_page), {"segmentId": demo_segment.pk}, content_type="application/json"
@@ -126,6 +146,24 @@ def test_links_of_a_batch_with_statuses_and_non_responders(api, survey_page, dem
     assert client.get(urlsplit(rows[1]["surveyUrl"]).path).status_code == 302
     assert non_responders["meta"]["total"] == 4
     assert str(answered.contact_id) not in [row["contactId"] for row in non_responders["data"]]
+
+
+def test_non_responders_leave_out_contacts_who_answered_through_another_link(
+    api, survey_page, demo_segment
+):
+    batch = api.post(
+        batches_url(survey_page), {"segmentId": demo_segment.pk}, content_type="application/json"
+    ).json()
+    contact = PersonalLink.objects.order_by("pk").first().contact
+    elsewhere = create_batch(survey_page, [contact], target_label="Earlier").links.get()
+    PersonalLinkFormSubmission.objects.create(
+        page=survey_page, contact=contact, form_data={}, personal_link=elsewhere
+    )
+
+    non_responders = api.get(batches_url(survey_page, batch["id"], "non-responders")).json()
+
+    assert non_responders["meta"]["total"] == 4
+    assert str(contact.pk) not in [row["contactId"] for row in non_responders["data"]]
 
 
 def test_revoke_is_idempotent_and_shows_in_the_links(api, survey_page, contact):

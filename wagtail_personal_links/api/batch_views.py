@@ -69,7 +69,7 @@ def link_page(
         raise Problem(409, _("The links of this batch are not ready."), code="not_ready")
     links = batch.links.all()
     if non_responders_only:
-        links = links.filter(submitted_at__isnull=True)
+        links = links.non_responders()
     total = links.count()
     rows = exports.link_rows(
         batch,

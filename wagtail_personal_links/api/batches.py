@@ -6,6 +6,8 @@ made here is one the admin shows, downloads and revokes, and the other way round
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from wagtail.models import Page
 
 from .. import audit, generation, recipients
 from ..models import LinkBatch, Segment
-from ..models.rules import expiry_from_date
+from ..models.rules import default_expiry, expiry_from_date
 from ..pages import page_takes_links
 from ..views.link_history import batch_history
 from .auth import AUTH, survey_for
@@ -82,7 +84,7 @@ def create_batch(
     follow ``statusUrl`` until ``state`` is ``active``.
     """
     page = survey_for(request, surveyId)
-    expires_at = None if data.expiresOn is None else expiry_from_date(data.expiresOn)
+    expires_at = _expiry(data)
     batch = generation.generate_batch(
         page,
         _recipients(data),
@@ -95,6 +97,13 @@ def create_batch(
     out = batch_out(get_object_or_404(batch_history(page), pk=batch.pk))
     response["Location"] = out["statusUrl"]
     return Status(202 if batch.status == LinkBatch.Status.GENERATING else 201, out)
+
+
+def _expiry(data: BatchCreate) -> datetime.datetime | None:
+    # Absent, as in the admin's form: the site's default. An explicit null: no expiry.
+    if "expiresOn" not in data.model_fields_set:
+        return default_expiry()
+    return None if data.expiresOn is None else expiry_from_date(data.expiresOn)
 
 
 def _recipients(data: BatchCreate) -> recipients.Recipients:

@@ -16,9 +16,8 @@ from ninja import Query, Router
 from wagtail.models import Page
 
 from .. import generation, minting
-from ..conf import personal_links_settings
 from ..models import Contact, Segment
-from ..models.rules import expiry_from_days
+from ..models.rules import default_expiry, expiry_from_days
 from .auth import AUTH, survey_for
 from .errors import ERROR_RESPONSES, PROBLEM_CONTENT, Problem
 from .links import link_status_code, no_store, url_maker
@@ -38,8 +37,7 @@ router = Router(tags=["personal links: contact links"], auth=AUTH)
 
 def expiry_for(days: int | None) -> datetime.datetime | None:
     """Return the expiry ``expirationDays`` asks for, or the site's default expiry."""
-    days = days if days is not None else personal_links_settings.DEFAULT_EXPIRY_DAYS
-    return None if days is None else expiry_from_days(days)
+    return default_expiry() if days is None else expiry_from_days(days)
 
 
 @router.get(

@@ -94,8 +94,20 @@ class PersonalLinkQuerySet(models.QuerySet):
         return self.annotate(**email_facts(), contact_opted_out=F("contact__email_opt_out"))
 
     def non_responders(self) -> PersonalLinkQuerySet:
-        """Select the links no answer came through."""
-        return self.filter(submitted_at__isnull=True)
+        """Select the links no answer came through, of contacts yet to answer their page.
+
+        A contact who answered the page through another link (of another batch)
+        is left out, as reminders leave them out: their link would only show
+        "already answered".
+        """
+        from .submissions import PersonalLinkFormSubmission  # it imports this module
+
+        answers = PersonalLinkFormSubmission.objects.filter(
+            page_id=OuterRef("batch__page_id"),
+            contact_id=OuterRef("contact_id"),
+            multi_use=False,  # answers through a shared link are not the contact's own
+        )
+        return self.filter(submitted_at__isnull=True).exclude(Exists(answers))
 
 
 class PersonalLink(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import personal_links_settings
+from ..conf import MAX_EXPIRATION_DAYS, personal_links_settings
 
 __all__ = [
     "MAX_EXPIRATION_DAYS",
@@ -31,8 +31,6 @@ __all__ = [
     "stamp_once",
     "utc_today",
 ]
-
-MAX_EXPIRATION_DAYS = 365
 
 
 class GenerationError(Exception):

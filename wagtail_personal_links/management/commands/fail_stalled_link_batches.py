@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--minutes",
-            type=int,
+            type=positive_minutes,
             default=int(STALLED_AFTER.total_seconds() // 60),
             help="How long after it began a generating batch counts as stalled (default 30).",
         )
@@ -26,3 +27,14 @@ class Command(BaseCommand):
         for batch in failed:
             self.stdout.write(f"Failed stalled batch {batch.pk}: {batch}")
         self.stdout.write(f"{len(failed)} stalled batch(es) failed.")
+
+
+def positive_minutes(value: str) -> int:
+    """Read ``--minutes``: a batch generating for no time at all is not stalled but working."""
+    try:
+        minutes = int(value)
+    except ValueError:
+        minutes = 0
+    if minutes < 1:
+        raise argparse.ArgumentTypeError("give a positive number of minutes")
+    return minutes

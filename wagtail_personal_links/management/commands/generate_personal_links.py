@@ -47,6 +47,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="-", help="CSV file to write; - for stdout.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["contact"] and options["sample"] is not None:
+            raise CommandError("--sample draws from a segment; it cannot be used with --contact.")
         self.max_answers = options["answers_per_link"]
         try:
             expires_at = self.expiry(options)

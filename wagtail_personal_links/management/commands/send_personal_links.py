@@ -94,9 +94,18 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no email template named {options['template']!r}.")
             subject, body = template.subject, template.body
         if options["body_file"]:
-            path = options["body_file"]
-            body = self.stdin_text() if path == "-" else Path(path).read_text(encoding="utf-8")
+            body = self.read_body(options["body_file"])
         return options["subject"] or subject, body
+
+    def read_body(self, path: str) -> str:
+        """Read the message from ``path``, or from standard input for ``-``."""
+        if path == "-":
+            return self.stdin_text()
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+            raise CommandError(f"Cannot read “{path}”: {reason}.") from exc
 
     def stdin_text(self) -> str:
         return sys.stdin.read()
