@@ -51,9 +51,13 @@ def log_batch_action(action: str, batch: LinkBatch, user: Any, count: int, **dat
 
 
 class BatchLogFormatter(LogFormatter):
-    """Say what happened to how many links of which batch."""
+    """The history line of a batch action: what happened to how many links of which batch.
+
+    Subclasses word it in :meth:`message_for`.
+    """
 
     def format_message(self, log_entry: Any) -> str:
+        """Return the entry's message, or the action's label if its data lacks count or target."""
         try:
             count, target = log_entry.data["count"], log_entry.data["target"]
         except (KeyError, TypeError):
@@ -61,14 +65,20 @@ class BatchLogFormatter(LogFormatter):
         return self.message_for(count, log_entry.data) % {"count": count, "target": target}
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
-        """Return the message, with ``%(count)d`` and ``%(target)s`` placeholders."""
+        """Return the message for ``count`` links, with ``%(count)d`` and ``%(target)s``.
+
+        ``data`` is the log entry's data, for messages that depend on more than the count.
+        """
         raise NotImplementedError
 
 
 class GenerateFormatter(BatchLogFormatter):
+    """The history line of links generated for a batch."""
+
     label = _("Generate personal links")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
+        """Return the message for ``count`` links generated."""
         return ngettext(
             "Generated %(count)d personal link for “%(target)s”",
             "Generated %(count)d personal links for “%(target)s”",
@@ -77,9 +87,12 @@ class GenerateFormatter(BatchLogFormatter):
 
 
 class DownloadFormatter(BatchLogFormatter):
+    """The history line of a batch's links downloaded, all of them or the non-responders'."""
+
     label = _("Download personal links")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
+        """Return the message for ``count`` links downloaded, saying if only non-responders'."""
         if data.get("non_responders"):
             return ngettext(
                 "Downloaded the link of %(count)d non-responder of “%(target)s”",
@@ -94,9 +107,12 @@ class DownloadFormatter(BatchLogFormatter):
 
 
 class RevokeFormatter(BatchLogFormatter):
+    """The history line of a batch's links revoked."""
+
     label = _("Revoke personal links")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
+        """Return the message for ``count`` links revoked."""
         return ngettext(
             "Revoked %(count)d personal link of “%(target)s”",
             "Revoked %(count)d personal links of “%(target)s”",
@@ -105,11 +121,12 @@ class RevokeFormatter(BatchLogFormatter):
 
 
 class ContactImportFormatter(LogFormatter):
-    """Show a contact import with its counts."""
+    """The history line of a contact import: the file, and its new, updated and skipped counts."""
 
     label = _("Import contacts")
 
     def format_message(self, log_entry: Any) -> str:
+        """Return the message naming the file, with its counts."""
         message = gettext(
             "Imported contacts from “%(file)s”: %(new)d new, %(updated)d updated, "
             "%(skipped)d skipped"
@@ -123,6 +140,7 @@ class MembersAddedFormatter(LogFormatter):
     label = _("Add contacts to segment")
 
     def format_message(self, log_entry: Any) -> str:
+        """Return the message saying how many contacts were added."""
         count = log_entry.data.get("count", 0)
         message = ngettext("Added %(count)s contact", "Added %(count)s contacts", count)
         return message % {"count": count}
@@ -134,15 +152,19 @@ class MembersRemovedFormatter(LogFormatter):
     label = _("Remove contacts from segment")
 
     def format_message(self, log_entry: Any) -> str:
+        """Return the message saying how many contacts were removed."""
         count = log_entry.data.get("count", 0)
         message = ngettext("Removed %(count)s contact", "Removed %(count)s contacts", count)
         return message % {"count": count}
 
 
 class EmailSendFormatter(BatchLogFormatter):
+    """The history line of invitations or reminders to a batch, queued or scheduled."""
+
     label = _("Email personal links")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
+        """Return the message for ``count`` emails; a scheduled reminder has no count yet."""
         if data.get("kind") != "reminder":
             return ngettext(
                 "Queued %(count)d invitation to “%(target)s”",
@@ -159,23 +181,32 @@ class EmailSendFormatter(BatchLogFormatter):
 
 
 class EmailTestFormatter(BatchLogFormatter):
+    """The history line of a test email sent for a batch."""
+
     label = _("Send a test email")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
+        """Return the message, which names the batch only."""
         return gettext("Sent a test email for “%(target)s”")
 
 
 class EmailCancelFormatter(BatchLogFormatter):
+    """The history line of a batch's scheduled reminder cancelled."""
+
     label = _("Cancel a scheduled email")
 
     def message_for(self, count: int, data: dict[str, Any]) -> str:
+        """Return the message, which names the batch only."""
         return gettext("Cancelled a scheduled reminder to “%(target)s”")
 
 
 class OptOutFormatter(LogFormatter):
+    """The contact history line of an opt-out from email."""
+
     label = _("Opt out of email")
 
     def format_message(self, log_entry: Any) -> str:
+        """Return the message saying the contact opted out through the unsubscribe link."""
         return gettext("Opted out of email through the unsubscribe link")
 
 

@@ -37,6 +37,7 @@ class Gate(enum.Enum):
 
     @property
     def template_name(self) -> str:
+        """The template of this gate's page; a site's template of the same name overrides it."""
         return f"wagtail_personal_links/gate/{self.slug}.html"
 
     @classmethod

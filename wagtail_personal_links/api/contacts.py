@@ -40,6 +40,13 @@ FILE_TYPES = {
 
 
 class FileImportQuery(Schema):
+    """The query parameters of a file import; the file itself is the request body.
+
+    ``duplicates`` says what to do with a row that matches an existing contact
+    (``skip``, ``update`` or ``overwrite``), ``segmentId`` names a segment to add
+    the contacts to, and ``dryRun`` only reports what the import would do.
+    """
+
     duplicates: Literal["skip", "update", "overwrite"] = "update"
     segmentId: Id | None = None
     dryRun: bool = False

@@ -66,16 +66,22 @@ class PageQuery(Schema):
 
 
 class PageMeta(Schema):
+    """Where a page sits in its list: its total, and the limit and skip (as offset) asked for."""
+
     total: int
     limit: int
     offset: int
 
 
 class ContactLinkQuery(Schema):
+    """The query parameters of a contact's link: how many days it stays valid."""
+
     expirationDays: int | None = EXPIRATION_DAYS
 
 
 class SegmentLinkQuery(PageQuery):
+    """The query parameters of a segment's links: their expiry, the page, and the attributes."""
+
     expirationDays: int | None = EXPIRATION_DAYS
     attributeKeys: str | None = Field(
         None,
@@ -88,6 +94,7 @@ class SegmentLinkQuery(PageQuery):
     @field_validator("attributeKeys")
     @classmethod
     def at_most_twenty_keys(cls, value: str | None) -> str | None:
+        """Refuse more than 20 attribute keys, with the message Formbricks gives."""
         if value is not None:
             keys = [key for key in (part.strip() for part in value.split(",")) if key]
             if len(keys) > MAX_ATTRIBUTE_KEYS:
@@ -101,6 +108,8 @@ class SegmentLinkQuery(PageQuery):
 
 
 class ContactLink(Schema):
+    """A contact's personal link to a survey, and when it stops working."""
+
     surveyUrl: str
     expiresAt: datetime.datetime | None = Field(
         ..., description="When the link stops working; null if never."
@@ -108,10 +117,14 @@ class ContactLink(Schema):
 
 
 class ContactLinkOut(Schema):
+    """A contact's personal link, under ``data`` as Formbricks returns it."""
+
     data: ContactLink
 
 
 class SegmentLink(ContactLink):
+    """A segment member's personal link, with its status and, if asked, the member's attributes."""
+
     contactId: str
     attributes: dict[str, Any] | None = Field(
         None, description="The asked attribute keys that the contact has, when asked for."
@@ -120,12 +133,17 @@ class SegmentLink(ContactLink):
 
 
 class SegmentLinkPage(Schema):
+    """A page of a segment's personal links, members in the order they joined the segment.
+
+    Paging with ``skip`` neither skips nor repeats anyone when members join between pages.
+    """
+
     data: list[SegmentLink]
     meta: PageMeta
 
 
 class BatchQuery(PageQuery):
-    pass
+    """The query parameters of a survey's batch list: which slice of it to return."""
 
 
 class BatchCreate(Schema):
@@ -148,6 +166,14 @@ class BatchCreate(Schema):
 
 
 class BatchOut(Schema):
+    """A batch of links: who it is for, its state, its counts, and where to follow it.
+
+    ``total`` is how many links the batch is to have and ``links`` how many it has
+    so far; ``started`` and ``finished`` count the links opened and answered.
+    Follow ``statusUrl`` while ``state`` is ``generating``; ``linksUrl`` lists the
+    links once the batch is made.
+    """
+
     id: int
     label: str
     source: str
@@ -171,11 +197,15 @@ class BatchOut(Schema):
 
 
 class BatchPage(Schema):
+    """A page of a survey's batches, newest first."""
+
     data: list[BatchOut]
     meta: PageMeta
 
 
 class LinkOut(Schema):
+    """One link of a batch, as a row of the CSV download: the contact, the URL and its status."""
+
     contactId: str
     customId: str
     firstName: str
@@ -195,6 +225,8 @@ class LinkOut(Schema):
 
 
 class LinkPage(Schema):
+    """A page of a batch's links, in the order they were made, as the CSV download lists them."""
+
     data: list[LinkOut]
     meta: PageMeta
 
@@ -209,6 +241,12 @@ class ImportRequest(Schema):
 
 
 class ImportOut(Schema):
+    """What a contact import did, or with ``dryRun`` would do: its counts and its errors.
+
+    ``errors`` lists the file's problems and the invalid rows; only a dry run
+    returns any, since an import with errors is refused and saves nothing.
+    """
+
     dryRun: bool
     new: int
     updated: int

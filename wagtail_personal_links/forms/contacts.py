@@ -173,6 +173,11 @@ class SegmentForm(WagtailAdminModelForm):
         return self.cleaned_data.get("rules") or {"negate": False, "items": []}
 
     def members_help_text(self) -> str:
+        """Return the help text of "Remove members": the member count and a link to them.
+
+        The link opens the Contacts listing filtered to the segment, where many
+        members can be removed at once.
+        """
         count = self.instance.get_contacts().count()
         return format_html(
             '{} <a href="{}">{}</a>',

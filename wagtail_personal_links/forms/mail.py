@@ -91,6 +91,7 @@ class ComposeForm(forms.Form):
         return self.check_placeholders(self.cleaned_data["body"])
 
     def check_placeholders(self, text: str) -> str:
+        """Return ``text``; raise ValidationError for an unknown placeholder or an open brace."""
         MessageText(text, self.placeholders)
         return text
 

@@ -90,6 +90,12 @@ class SegmentMembershipBulkAction(SnippetBulkAction):
 
 
 class AddToSegmentBulkAction(SegmentMembershipBulkAction):
+    """The contacts listing's "Add to segment": the chosen static segment gains the selection.
+
+    Contacts already in the segment stay as they are; the segment's history records
+    how many were added.
+    """
+
     display_name = _("Add to segment")
     action_type = "add_to_segment"
     aria_label = _("Add the selected contacts to a segment")
@@ -113,6 +119,12 @@ class AddToSegmentBulkAction(SegmentMembershipBulkAction):
 
 
 class RemoveFromSegmentBulkAction(SegmentMembershipBulkAction):
+    """The contacts listing's "Remove from segment": the chosen static segment loses the selection.
+
+    Selected contacts that are not in the segment are ignored; the segment's history
+    records how many were removed.
+    """
+
     display_name = _("Remove from segment")
     action_type = "remove_from_segment"
     aria_label = _("Remove the selected contacts from a segment")

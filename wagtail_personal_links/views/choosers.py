@@ -39,19 +39,19 @@ class ChooserPermissionMixin(PermissionCheckedMixin):
 
 
 class ChooseView(ChooserPermissionMixin, chooser.ChooseView):
-    pass
+    """The chooser modal, shown only to users with a permission on the model."""
 
 
 class ChooseResultsView(ChooserPermissionMixin, chooser.ChooseResultsView):
-    pass
+    """The chooser's results as searching and paging reload them, for users with a permission."""
 
 
 class ChosenView(ChooserPermissionMixin, chooser.SnippetChosenView):
-    pass
+    """The chosen item's data for the chooser widget, given only to users with a permission."""
 
 
 class ChosenMultipleView(ChooserPermissionMixin, chooser.SnippetChosenMultipleView):
-    pass
+    """The chosen items' data for a multiple chooser, given only to users with a permission."""
 
 
 class PermissionCheckedChooserViewSet(chooser.SnippetChooserViewSet):
@@ -115,11 +115,11 @@ class ContactListMixin:
 
 
 class ContactChooseView(ContactListMixin, ChooseView):
-    pass
+    """The contact chooser modal; ``?segment=<id>`` lists only that segment's members."""
 
 
 class ContactChooseResultsView(ContactListMixin, ChooseResultsView):
-    pass
+    """The contact chooser's results, keeping the modal's ``segment`` filter."""
 
 
 class ContactChooserViewSet(PermissionCheckedChooserViewSet):
@@ -144,11 +144,11 @@ class SegmentListMixin:
 
 
 class SegmentChooseView(SegmentListMixin, ChooseView):
-    pass
+    """The segment chooser modal; ``?exclude=<id>`` hides that segment and those leading to it."""
 
 
 class SegmentChooseResultsView(SegmentListMixin, ChooseResultsView):
-    pass
+    """The segment chooser's results, keeping the modal's ``exclude`` filter."""
 
 
 class SegmentChooserViewSet(PermissionCheckedChooserViewSet):

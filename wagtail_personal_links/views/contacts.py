@@ -51,6 +51,7 @@ def contacts_matching(query: str) -> Q:
 
 
 def attributes_as_json(attributes: dict[str, Any]) -> str:
+    """Return a contact's attributes as one export cell: JSON with sorted keys, or empty."""
     return json.dumps(attributes, ensure_ascii=False, sort_keys=True) if attributes else ""
 
 

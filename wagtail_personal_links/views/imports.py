@@ -43,6 +43,7 @@ INVALID_ROWS_SHOWN = 1_000
 
 
 def contacts_url() -> str:
+    """Return the URL of the Contacts listing, where an import starts and ends."""
     return reverse(Contact.snippet_viewset.get_url_name("list"))
 
 

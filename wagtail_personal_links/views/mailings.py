@@ -68,6 +68,12 @@ class MailingMixin(EmailPermissionMixin, BatchMixin):
 
 
 class AdminPageMixin(WagtailAdminTemplateMixin):
+    """The header of a batch's mailing pages, and breadcrumbs through its "Personal links".
+
+    The view supplies ``batch``, ``get_index_url()`` and the survey page's breadcrumbs,
+    as :class:`BatchMixin` does; the subtitle says who the batch is for.
+    """
+
     header_icon = "mail"
 
     def get_page_subtitle(self) -> str:
