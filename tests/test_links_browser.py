@@ -79,7 +79,7 @@ def test_editor_generates_links_and_sees_them_in_the_history(
     download = download_info.value
 
     assert re.fullmatch(
-        r"personal-links-customer-survey-\d{8}-\d{4}\.csv", download.suggested_filename
+        r"personal-links-customer-survey-\d{8}-\d{4}-\d+\.csv", download.suggested_filename
     )
     with open(download.path(), encoding="utf-8", newline="") as file:
         rows = list(csv.reader(file))
