@@ -12,6 +12,7 @@ orphan links. Waits are bounded; nothing is timed.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import os
 import signal
@@ -22,9 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from tests.test_faults import database_url
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink, Segment
@@ -111,8 +114,10 @@ def test_a_worker_killed_mid_batch_leaves_it_unusable_until_failed_and_made_agai
     respondent.get(link_url(PersonalLink.objects.filter(batch=batch).first()))
     assert respondent.get("/customer-survey/").status_code == 403
 
-    # The stalled batch is failed with its links deleted; the editor generates again.
-    call_command("fail_stalled_link_batches", "--minutes", "0", stdout=io.StringIO())
+    # Half an hour on, the stalled batch is failed with its links deleted; the editor
+    # generates again.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        call_command("fail_stalled_link_batches", stdout=io.StringIO())
     batch.refresh_from_db()
     assert batch.status == LinkBatch.Status.FAILED
     assert not PersonalLink.objects.filter(batch=batch).exists()
