@@ -63,6 +63,15 @@ def test_compose_starts_from_the_default_invitation(editor_client, batch):
     assert "{plan}" in form.fields["body"].help_text
 
 
+def test_the_reminder_page_loads_the_send_at_date_time_chooser(editor_client, batch):
+    response = editor_client.get(mail_url("remind", batch))
+
+    html = response.content.decode()
+    assert 'initDateTimeChooser("id_send_after"' in html
+    # The widget calls the chooser inline, so its script must be on the page.
+    assert "wagtailadmin/js/date-time-chooser.js" in html
+
+
 def test_an_unknown_placeholder_is_an_error_beside_the_field(editor_client, batch):
     response = compose(editor_client, batch, "send", body="Hello {frist_name}: {link}")
 
