@@ -247,7 +247,6 @@ def test_invalid_rows_are_listed_and_confirm_stays_disabled(admin_client, contac
     )
 
 
-
 def test_the_invalid_rows_button_sizes_its_icon_like_the_admin_buttons(admin_client):
     preview = upload(admin_client, b"Email\nbob@\n")
 
@@ -258,6 +257,7 @@ def test_the_invalid_rows_button_sizes_its_icon_like_the_admin_buttons(admin_cli
     assert {"bicolor", "button--icon"} <= set(button["class"])
     assert button.select_one(".icon-wrapper > svg.icon-download")
     assert button.get_text(strip=True) == "Download the invalid rows"
+
 
 def test_a_confirm_posted_despite_errors_changes_nothing(admin_client, contact):
     before = all_contacts()

@@ -93,7 +93,6 @@ def test_status_of_a_complete_batch(admin_client, survey_page, batch, links_url)
     assert data["download_url"] == links_url("download", survey_page, batch)
 
 
-
 def test_history_table_scrolls_sideways_instead_of_being_cut_off(
     admin_client, survey_page, batch, links_url
 ):
