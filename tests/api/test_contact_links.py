@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.api.conftest import API
 from wagtail_personal_links import tokens
+from wagtail_personal_links.generation import create_batch
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink, Segment
 
 
@@ -80,6 +81,19 @@ def test_contact_who_answered_is_refused(api, survey_page, contact, personal_lin
     assert problem["detail"] == "Already responded"
     assert problem["errors"][0]["field"] == "contactId"
     assert PersonalLink.objects.count() == 1
+
+
+def test_answers_through_a_team_link_do_not_refuse_the_contact_a_link(
+    api, survey_page, contact, client, link_url, answers
+):
+    team = create_batch(survey_page, [contact], max_answers=3, target_label="Team").links.get()
+    client.get(link_url(team))
+    assert client.post("/customer-survey/", answers).status_code == 200
+
+    response = api.get(contact_url(survey_page, contact))
+
+    assert response.status_code == 200
+    assert client.get(urlsplit(response.json()["data"]["surveyUrl"]).path).status_code == 302
 
 
 def test_pages_without_live_personal_links_are_refused(api, survey_page, contact, root_page):
@@ -162,6 +176,21 @@ def test_segment_links_are_reused_and_report_status(api, survey_page, demo_segme
     assert [item["surveyUrl"] for item in again] == [item["surveyUrl"] for item in first]
     assert again[0]["status"] == "started"
     assert PersonalLink.objects.count() == 5
+
+
+def test_a_member_who_answered_through_another_link_reads_answered(
+    api, survey_page, demo_segment, client, link_url, answers
+):
+    member = demo_segment.get_contacts().order_by("pk").first()
+    earlier = create_batch(survey_page, [member], target_label="Earlier").links.get()
+    client.get(link_url(earlier))
+    assert client.post("/customer-survey/", answers).status_code == 200
+
+    data = api.get(segment_url(survey_page, demo_segment)).json()["data"]
+
+    statuses = {item["contactId"]: item["status"] for item in data}
+    assert statuses.pop(str(member.pk)) == "answered"
+    assert set(statuses.values()) == {"not_started"}
 
 
 def test_more_than_twenty_attribute_keys_are_refused(api, survey_page, segment):
