@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -103,6 +105,51 @@ def test_editors_change_a_keys_label_and_type_in_the_snippet(editor_client):
     assert (key.label, key.data_type) == ("Seats", "number")
     listing = editor_client.get(key_url("list")).content.decode()
     assert "Seats" in listing
+
+
+def menu_labels(response) -> dict[str, str]:
+    """Map each sidebar menu URL to its label."""
+    props = BeautifulSoup(response.content, "html.parser").find(id="wagtail-sidebar-props")
+    labels = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "url" in node and "label" in node:
+                labels[node["url"]] = node["label"]
+            node = list(node.values())
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(json.loads(props.string))
+    return labels
+
+
+def test_the_key_listing_shows_uniqueness_as_a_tick_or_cross(editor_client):
+    ContactAttributeKey.objects.create(key="plan", label="Plan")
+    ContactAttributeKey.objects.create(key="vat_id", label="VAT ID", is_unique=True)
+
+    response = editor_client.get(key_url("list"))
+
+    page = BeautifulSoup(response.content, "html.parser")
+    rows = {
+        row.select_one("td.title [id$=_title]").get_text(strip=True): row.select("td")[-1]
+        for row in page.select("#listing-results tbody tr")
+    }
+    assert rows["plan"].select_one("svg.icon-cross") and rows["vat_id"].select_one(
+        "svg.icon-check"
+    )
+    # As in Wagtail's own listings, “False” is left to screen readers only.
+    assert rows["plan"].select_one(".w-sr-only").extract().get_text(strip=True) == "False"
+    assert rows["plan"].get_text(strip=True) == ""
+    assert page.select("#listing-results thead th")[-1].get_text(strip=True) == "Unique"
+
+
+def test_the_key_menu_item_and_listing_title_use_the_same_words(editor_client):
+    response = editor_client.get(key_url("list"))
+
+    title = BeautifulSoup(response.content, "html.parser").h1.get_text(strip=True)
+    assert menu_labels(response)[key_url("list")] == title == "Contact attribute keys"
 
 
 def test_the_key_snippet_refuses_a_reserved_or_malformed_key(editor_client):

@@ -35,12 +35,16 @@ def test_segment_links_go_to_stdout_as_csv(survey_page):
 def test_one_contact_by_email_into_a_file(survey_page, contact, tmp_path):
     output = tmp_path / "links.csv"
 
-    run("--page", str(survey_page.pk), "--contact", "ADA@example.com", "--output", str(output))
+    _, err = run(
+        "--page", str(survey_page.pk), "--contact", "ADA@example.com", "--output", str(output)
+    )
 
     content = output.read_bytes()
     assert content.count(b"\r\n") == 2
     rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
     assert rows[1][4] == "ada@example.com"
+    batch = LinkBatch.objects.get()
+    assert err == f"Generated 1 link in batch {batch.pk} for “{survey_page}”.\n"
 
 
 def test_expires_gives_midnight_utc_after_the_date(survey_page, contact):

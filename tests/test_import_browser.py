@@ -93,6 +93,11 @@ def test_confirm_is_disabled_while_rows_are_invalid(admin_page, live_server):
         admin_page.get_by_text("row 2, Email: 'bob@' is not a valid email address")
     ).to_be_visible()
     expect(admin_page.get_by_role("button", name="Confirm import")).to_be_disabled()
+    download = admin_page.get_by_role("button", name="Download the invalid rows")
+    expect(download).to_be_in_viewport()
+    icon = download.locator("svg").bounding_box()
+    assert icon["width"] <= 24 and icon["height"] <= 24, icon
+    assert download.bounding_box()["width"] < 400
     admin_page.get_by_role("button", name="Cancel").click()
     expect(admin_page.get_by_text("Import cancelled. No contacts were changed.")).to_be_visible()
     assert not Contact.objects.exists()

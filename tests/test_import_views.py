@@ -9,6 +9,7 @@ import time
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -244,6 +245,18 @@ def test_invalid_rows_are_listed_and_confirm_stays_disabled(admin_client, contac
     assert 'formaction="/admin/personal-links/import-contacts/confirm/" disabled>' in (
         preview.text
     )
+
+
+def test_the_invalid_rows_button_sizes_its_icon_like_the_admin_buttons(admin_client):
+    preview = upload(admin_client, b"Email\nbob@\n")
+
+    # Without the button--icon classes and the wrapper the SVG falls back to 300x150.
+    button = BeautifulSoup(preview.content, "html.parser").find(
+        "button", formaction=INVALID_ROWS_URL
+    )
+    assert {"bicolor", "button--icon"} <= set(button["class"])
+    assert button.select_one(".icon-wrapper > svg.icon-download")
+    assert button.get_text(strip=True) == "Download the invalid rows"
 
 
 def test_a_confirm_posted_despite_errors_changes_nothing(admin_client, contact):

@@ -196,3 +196,53 @@ def test_respondent_answers_through_a_downloaded_link(
     ]
     expect(row.locator("td").nth(headers.index("Surveys started"))).to_have_text("1")
     expect(row.locator("td").nth(headers.index("Surveys finished"))).to_have_text("1")
+
+
+def test_every_history_column_is_reachable_on_a_laptop_screen(
+    live_server, browser, screenshots, survey_page, links_url
+):
+    get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
+    segment = Segment.objects.get(name="Demo customers")
+    generation.create_batch(
+        survey_page, segment.get_contacts(), target_label=segment.name, segment=segment
+    )
+    page = log_in(browser, live_server.url)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + links_url("index", survey_page))
+
+    history = page.locator("#listing-results")
+    # The first ancestor the table overflows must let the editor scroll, not clip.
+    clipping = history.locator("table").evaluate(
+        """table => {
+            for (let box = table.parentElement; box; box = box.parentElement) {
+                const overflow = getComputedStyle(box).overflowX;
+                if (box.scrollWidth > box.clientWidth && overflow !== "visible") return overflow;
+            }
+            return "fits";
+        }"""
+    )
+    assert clipping in {"auto", "scroll", "fits"}
+    actions = history.get_by_role("columnheader", name="Actions")
+    actions.scroll_into_view_if_needed()
+    expect(actions).to_be_in_viewport()
+    expect(history.get_by_role("columnheader", name="Status")).to_be_in_viewport()
+    history.get_by_role("button", name="More actions for “Demo customers”").click()
+    expect(page.get_by_role("link", name="Revoke")).to_be_in_viewport()
+    page.screenshot(path=screenshots / "history-1280.png")
+
+
+def test_the_generate_button_says_what_the_email_box_will_do(
+    live_server, browser, survey_page, links_url
+):
+    get_user_model().objects.create_superuser("editor", "editor@example.com", "correct horse")
+    page = log_in(browser, live_server.url)
+    page.goto(live_server.url + links_url("index", survey_page))
+    download = page.get_by_role("button", name="Generate & download links")
+    expect(download).to_be_visible()
+
+    page.get_by_label("Email the links").check()
+
+    expect(page.get_by_role("button", name="Generate links & write the email")).to_be_visible()
+    expect(download).to_have_count(0)
+    page.get_by_label("Email the links").uncheck()
+    expect(download).to_be_visible()

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -90,3 +91,14 @@ def test_status_of_a_complete_batch(admin_client, survey_page, batch, links_url)
     data = response.json()
     assert (data["state"], data["links"], data["total"], data["percent"]) == ("active", 5, 5, 100)
     assert data["download_url"] == links_url("download", survey_page, batch)
+
+
+def test_history_table_scrolls_sideways_instead_of_being_cut_off(
+    admin_client, survey_page, batch, links_url
+):
+    for url in links_url("index", survey_page), links_url("results", survey_page):
+        response = admin_client.get(url)
+
+        # The admin's <main> hides what overflows it: the table needs a scrolling box of its own.
+        table = BeautifulSoup(response.content, "html.parser").select_one("table")
+        assert "w-overflow-x-auto" in table.parent["class"]

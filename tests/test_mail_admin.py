@@ -1,6 +1,7 @@
 """Compose, preview, test-send and send invitations through the admin, with the locmem backend."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import PageLogEntry
@@ -61,6 +62,15 @@ def test_compose_starts_from_the_default_invitation(editor_client, batch):
     assert "{link}" in form["body"].value()
     assert form["from_email"].value() == "webmaster@localhost"
     assert "{plan}" in form.fields["body"].help_text
+
+
+def test_the_reminder_page_loads_the_send_at_date_time_chooser(editor_client, batch):
+    response = editor_client.get(mail_url("remind", batch))
+
+    html = response.content.decode()
+    assert 'initDateTimeChooser("id_send_after"' in html
+    # The widget calls the chooser inline, so its script must be on the page.
+    assert "wagtailadmin/js/date-time-chooser.js" in html
 
 
 def test_an_unknown_placeholder_is_an_error_beside_the_field(editor_client, batch):
@@ -204,6 +214,43 @@ def test_the_email_option_is_offered_only_to_those_who_may_send(client, links_ed
     response = client.get(reverse("wagtail_personal_links_links:index", args=[survey_page.pk]))
 
     assert "email" not in response.context["form"].fields
+    assert submit_labels(response) == {"Generate & download links": True}
+
+
+def submit_labels(response):
+    """Map each label of the generate button to whether it is shown."""
+    button = BeautifulSoup(response.content, "html.parser").select_one(
+        "[data-personal-links-generate] button[type=submit]"
+    )
+    return {
+        span.get_text(strip=True): not span.has_attr("hidden")
+        for span in button("span", recursive=False)
+    }
+
+
+def test_the_generate_button_label_follows_the_email_box(editor_client, survey_page):
+    index = reverse("wagtail_personal_links_links:index", args=[survey_page.pk])
+
+    fresh = editor_client.get(index)
+    # Re-rendered with an error, the box is still ticked: so is the label.
+    ticked = editor_client.post(index, {"target": "segment", "email": "on"})
+
+    assert submit_labels(fresh) == {
+        "Generate & download links": True,
+        "Generate links & write the email": False,
+    }
+    assert ticked.status_code == 200
+    assert submit_labels(ticked) == {
+        "Generate & download links": False,
+        "Generate links & write the email": True,
+    }
+    rules = [
+        span["data-w-rules"]
+        for span in BeautifulSoup(fresh.content, "html.parser").select(
+            "[data-personal-links-generate] button[type=submit] > span[data-w-rules-target=show]"
+        )
+    ]
+    assert rules == ['{"email": []}', '{"email": ["on"]}']
 
 
 def test_a_failure_is_shown_with_its_error_and_can_be_retried(

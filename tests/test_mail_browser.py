@@ -60,3 +60,9 @@ def test_editor_previews_and_sends_invitations(
         segment.get_contacts().values_list("email", flat=True)
     )
     assert Mailing.objects.get().messages.filter(state="sent").count() == 5
+
+    page.goto(live_server.url + links_url("index", survey_page))
+    page.get_by_role("button", name="More actions for “Demo customers”").click()
+    page.get_by_role("link", name="Remind non-responders").click()
+    page.get_by_label("Send at").click()
+    expect(page.locator(".xdsoft_datetimepicker").first).to_be_visible()

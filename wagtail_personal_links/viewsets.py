@@ -166,10 +166,16 @@ class ContactAttributeKeyViewSet(SnippetViewSet):
 
     model = ContactAttributeKey
     icon = "tag"
-    menu_label = _("Attribute keys")
+    # The same words as the listing's title, which comes from the model's verbose name.
+    menu_label = _("Contact attribute keys")
     chooser_viewset_class = PermissionCheckedChooserViewSet
     copy_view_enabled = False
-    list_display = ["key", "label", "data_type", "is_unique"]
+    list_display = [
+        "key",
+        "label",
+        "data_type",
+        BooleanColumn("is_unique", label=_("Unique"), sort_key="is_unique"),
+    ]
     list_filter = ["data_type"]
     search_fields = ["key", "label", "description"]
     panels = [

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 from wagtail.models import Page, Site
 
 from wagtail_personal_links import exports, generation, recipients
@@ -65,7 +66,12 @@ class Command(BaseCommand):
         else:
             with output:
                 output.writelines(lines)
-        self.stderr.write(f"Generated {batch.total} links in batch {batch.pk} for “{page}”.")
+        message = ngettext(
+            "Generated %(count)d link in batch %(batch)d for “%(page)s”.",
+            "Generated %(count)d links in batch %(batch)d for “%(page)s”.",
+            batch.total,
+        )
+        self.stderr.write(message % {"count": batch.total, "batch": batch.pk, "page": page})
 
     def generate(
         self, page: Page, chosen: recipients.Recipients, expires_at: Any, output: Any, path: str
