@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import string
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from html import escape as html_escape
 from typing import Any, NamedTuple
@@ -30,6 +30,7 @@ from . import optout
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
+    "EXAMPLE_TOKEN",
     "Composer",
     "MessageText",
     "Recipient",
@@ -40,6 +41,9 @@ __all__ = [
 
 BUILTIN_PLACEHOLDERS = ("first_name", "last_name", "email", "link", "expires_at", "survey_title")
 UNSUBSCRIBE_URL_NAME = "wagtail_personal_links_public:unsubscribe"
+#: What a preview or test email carries instead of a token: visibly an example, and (with its
+#: dot) neither a JWT nor a short code, so the gate and the unsubscribe page both refuse it.
+EXAMPLE_TOKEN = "EXAMPLE.not-a-real-link"
 # Stand-ins for the per-message parts of the text and HTML frames, which are rendered once.
 _BODY, _UNSUBSCRIBE = "@@PERSONAL-LINKS-BODY@@", "@@PERSONAL-LINKS-UNSUBSCRIBE@@"
 
@@ -111,6 +115,10 @@ def format_expiry(expires_at: datetime.datetime | None) -> str:
     return date_format(expires_at.astimezone(datetime.UTC), "j F Y, H:i") + " UTC"
 
 
+def _example_token(*_args: object) -> str:
+    return EXAMPLE_TOKEN
+
+
 class Recipient(NamedTuple):
     """What a message is made of: a link's token fields and its contact's details."""
 
@@ -145,10 +153,22 @@ class Composer:
     The text and HTML frames, the link and unsubscribe URL prefixes and the
     signer are prepared once, so a message costs little more than its
     placeholders.
+
+    An ``example`` composer renders the same messages with :data:`EXAMPLE_TOKEN`
+    in place of the personal link's and the unsubscribe link's tokens: what an
+    editor previews or mails to themselves must not open, answer or opt out
+    for the contact it was rendered for.
     """
 
     def __init__(
-        self, batch: LinkBatch, subject: str, body: str, from_email: str, known: Iterable[str]
+        self,
+        batch: LinkBatch,
+        subject: str,
+        body: str,
+        from_email: str,
+        known: Iterable[str],
+        *,
+        example: bool = False,
     ) -> None:
         known = tuple(known)
         self.subject, self.body = MessageText(subject, known), MessageText(body, known)
@@ -157,8 +177,10 @@ class Composer:
         root = exports.site_root_url(page)
         self.link_prefix = exports.link_url_prefix(root)
         self.unsubscribe_url = root + reverse(UNSUBSCRIBE_URL_NAME, args=[_UNSUBSCRIBE])
-        self.sign = tokens.signer()
-        self.unsubscribe_token = optout.unsubscribe_tokens()
+        self.sign: Callable[..., str] = _example_token if example else tokens.signer()
+        self.unsubscribe_token: Callable[[int], str] = (
+            _example_token if example else optout.unsubscribe_tokens()
+        )
         self.survey_title = page.title
         frame = {"body": _BODY, "unsubscribe_url": _UNSUBSCRIBE, "page": page}
         self.text_frame = render_to_string("wagtail_personal_links/mail/message.txt", frame)
