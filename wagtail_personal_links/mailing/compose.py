@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from .. import exports, tokens
@@ -44,6 +45,12 @@ UNSUBSCRIBE_URL_NAME = "wagtail_personal_links_public:unsubscribe"
 #: What a preview or test email carries instead of a token: visibly an example, and (with its
 #: dot) neither a JWT nor a short code, so the gate and the unsubscribe page both refuse it.
 EXAMPLE_TOKEN = "EXAMPLE.not-a-real-link"
+#: The built-ins :func:`batch_placeholders` may leave out, and why a message may not use them.
+_UNAVAILABLE = {
+    "expires_at": gettext_lazy(
+        "This batch's links do not expire, so {expires_at} would be empty."
+    ),
+}
 # Stand-ins for the per-message parts of the text and HTML frames, which are rendered once.
 _BODY, _UNSUBSCRIBE = "@@PERSONAL-LINKS-BODY@@", "@@PERSONAL-LINKS-UNSUBSCRIBE@@"
 
@@ -82,29 +89,48 @@ def _parse(text: str, known: Collection[str]) -> list[tuple[str, str | None]]:
             % {"error": exc},
             code="braces",
         ) from exc
-    unknown = []
+    unknown, unavailable = [], []
     for _literal, name, spec, conversion in parsed:
-        if name is not None and (name not in known or spec or conversion):
+        if name in _UNAVAILABLE and name not in known and not (spec or conversion):
+            unavailable.append(name)
+        elif name is not None and (name not in known or spec or conversion):
             unknown.append(as_placeholder(name + (f"!{conversion}" if conversion else "")))
+    errors = [
+        ValidationError(_UNAVAILABLE[name], code="unavailable_placeholder")
+        for name in dict.fromkeys(unavailable)
+    ]
     if unknown:
-        raise ValidationError(
-            _("Unknown placeholder: %(unknown)s. You can use %(known)s.")
-            % {
-                "unknown": ", ".join(dict.fromkeys(unknown)),
-                "known": ", ".join(map(as_placeholder, known)),
-            },
-            code="unknown_placeholder",
-        )
+        errors.insert(0, _unknown_error(unknown, known))
+    if errors:
+        raise ValidationError(errors)
     return [(literal, name) for literal, name, _spec, _conversion in parsed]
 
 
+def _unknown_error(unknown: list[str], known: Collection[str]) -> ValidationError:
+    return ValidationError(
+        _("Unknown placeholder: %(unknown)s. You can use %(known)s.")
+        % {
+            "unknown": ", ".join(dict.fromkeys(unknown)),
+            "known": ", ".join(map(as_placeholder, known)),
+        },
+        code="unknown_placeholder",
+    )
+
+
 def batch_placeholders(batch: LinkBatch) -> list[str]:
-    """Return the placeholders a message to ``batch`` may use: built-ins, then attribute keys."""
+    """Return the placeholders a message to ``batch`` may use: built-ins, then attribute keys.
+
+    ``{expires_at}`` is left out when no link of the batch expires: it would
+    be empty in every message, and :class:`MessageText` says so beside the field.
+    """
     contacts = Contact.objects.filter(personal_links__batch=batch).exclude(attributes={})
     keys: dict[str, None] = {}
     for attributes in contacts.values_list("attributes", flat=True).iterator(2_000):
         keys.update(dict.fromkeys(attributes))
-    return [*BUILTIN_PLACEHOLDERS, *sorted(keys.keys() - set(BUILTIN_PLACEHOLDERS))]
+    builtins = list(BUILTIN_PLACEHOLDERS)
+    if batch.expires_at is None and not batch.links.filter(expires_at__isnull=False).exists():
+        builtins.remove("expires_at")
+    return [*builtins, *sorted(keys.keys() - set(BUILTIN_PLACEHOLDERS))]
 
 
 @lru_cache(maxsize=64)
@@ -170,7 +196,9 @@ class Composer:
         *,
         example: bool = False,
     ) -> None:
-        known = tuple(known)
+        # Every built-in has a value here, so a mailing queued before a rule
+        # about its text was added still renders.
+        known = tuple(dict.fromkeys((*BUILTIN_PLACEHOLDERS, *known)))
         self.subject, self.body = MessageText(subject, known), MessageText(body, known)
         self.from_email = from_email
         page: Page = batch.page
