@@ -37,6 +37,7 @@ __all__ = [
     "Recipient",
     "as_placeholder",
     "batch_placeholders",
+    "fill_survey_title",
     "format_expiry",
 ]
 
@@ -131,6 +132,23 @@ def batch_placeholders(batch: LinkBatch) -> list[str]:
     if batch.expires_at is None and not batch.links.filter(expires_at__isnull=False).exists():
         builtins.remove("expires_at")
     return [*builtins, *sorted(keys.keys() - set(BUILTIN_PLACEHOLDERS))]
+
+
+def fill_survey_title(text: str, survey_title: str) -> str:
+    """Return ``text`` with ``{survey_title}`` filled in and other placeholders as written.
+
+    For showing a mailing's subject to editors: the other placeholders differ per contact.
+    """
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:  # a subject saved before it was checked: show it as it is
+        return text
+    out = []
+    for literal, name, _spec, _conversion in parsed:
+        out.append(literal)
+        if name is not None:
+            out.append(survey_title if name == "survey_title" else as_placeholder(name))
+    return "".join(out)
 
 
 @lru_cache(maxsize=64)
