@@ -61,6 +61,20 @@ def test_search_finds_a_contact_by_email_names_or_custom_id(editor_client, conta
     assert [c.pk for c in response.context["object_list"]] == [contact.pk]
 
 
+@pytest.mark.parametrize("query", ["ada lovelace", "Lovelace  ADA", "ada ada-1"])
+def test_search_finds_a_contact_by_several_words_across_fields(editor_client, contact, query):
+    Contact.objects.create(email="ada.b@example.com", first_name="Ada", last_name="Byron")
+
+    listing = editor_client.get(url("list_results"), {"q": query})
+    chooser = editor_client.get(
+        reverse("wagtailsnippetchoosers_wagtail_personal_links_contact:choose_results"),
+        {"q": query, "multiple": "1"},
+    )
+
+    assert [c.pk for c in listing.context["object_list"]] == [contact.pk]
+    assert [c.pk for c in chooser.context["results"]] == [contact.pk]
+
+
 def test_filter_by_segment_lists_only_its_members(editor_client, segment, contact):
     Contact.objects.create(email="alan@example.com")
 

@@ -89,6 +89,19 @@ def test_non_responders_leaves_out_contacts_who_answered_through_another_batch(
     assert [row[4] for row in rows[1:]] == [link.contact.email for link in links[1:]]
 
 
+def test_a_contact_who_answered_through_another_batch_reads_finished(
+    admin_client, client, survey_page, batch, links_url, csv_rows, link_url, answers
+):
+    first = batch.links.order_by("pk").select_related("contact").first()
+    earlier = create_batch(survey_page, [first.contact], target_label="Earlier")
+    client.get(link_url(earlier.links.get()))
+    assert client.post("/customer-survey/", answers).status_code == 200
+
+    rows = csv_rows(admin_client.get(links_url("download", survey_page, batch)))
+
+    assert [row[7] for row in rows[1:]] == ["Survey Finished"] + ["Not started"] * 4
+
+
 def test_download_escapes_formulas(admin_client, survey_page, demo_segment, links_url):
     contact = demo_segment.get_contacts().order_by("pk").first()
     Contact.objects.filter(pk=contact.pk).update(first_name="=HYPERLINK(1)", last_name="@x")

@@ -94,6 +94,9 @@ def test_editor_builds_rules_sees_the_count_saves_and_generates_links(
     group.locator(".wpl-rules__connector").select_option("or")
     choose_field(second, "Country (Text)")
     second.get_by_label("Value").press_sequentially("AT")
+    # Screen readers hear positions as people count them, not the tree's internal paths.
+    expect(builder.get_by_role("group", name="Group 2")).to_have_count(1)
+    expect(group.get_by_role("button", name="Remove 2.2")).to_have_count(1)
 
     # AND has not answered the customer survey, picked in Wagtail's page chooser.
     builder.get_by_role("button", name="Add filter").last.click()

@@ -53,6 +53,8 @@ def test_a_valid_tree_passes():
         ({"items": [leaf(kind="magic")]}, "Unknown kind of filter: “magic”."),
         ({"items": [leaf(kind="field", key="password", operator="equals", value="x")]},
          "Unknown field or attribute: “password”."),
+        ({"items": [leaf(kind="field", key="external_id", operator="equals", value=" ")]},
+         "Give a value to compare “Custom ID” with."),
         ({"items": [leaf(kind="attribute", key="seats", operator="gt", value="10")]},
          "Give a number to compare “seats” with."),
         ({"items": [leaf(kind="attribute", key="seats", operator="gt", value=True)]},

@@ -395,6 +395,18 @@ def test_save_filters_as_a_segment_opens_a_dynamic_segment_with_those_rules(
     assert list(segment.get_contacts()) == [customers[1]]
 
 
+def test_a_search_of_several_words_saves_as_the_segment_it_lists(editor_client, customers):
+    Contact.objects.filter(pk=customers[1].pk).update(first_name="Ines", last_name="Dubois")
+    response = editor_client.get(contacts_url(), {"q": "ines dubois"})
+    [button] = [b for b in response.context["header_buttons"] if b.label == "Save as segment"]
+
+    rules = json.loads(editor_client.get(button.url).context["form"]["rules"].value())
+    editor_client.post(url("add"), {"name": "Ines", "kind": "dynamic", "rules": json.dumps(rules)})
+
+    assert [c.pk for c in response.context["object_list"]] == [customers[1].pk]
+    assert list(Segment.objects.get(name="Ines").get_contacts()) == [customers[1]]
+
+
 def test_an_unfiltered_listing_offers_no_save_as_segment(editor_client, customers):
     response = editor_client.get(contacts_url())
 

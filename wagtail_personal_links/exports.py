@@ -80,13 +80,18 @@ def link_status(
     submitted_at: datetime.datetime | None,
     revoked_at: datetime.datetime | None,
     expires_at: datetime.datetime | None,
+    contact_answered: bool = False,
     opted_out: bool = False,
     last_email: str | None = None,
     now: datetime.datetime | None = None,
 ) -> str:
-    """Return the Status cell of a link: the label of its :class:`~.models.LinkStatus`."""
+    """Return the Status cell of a link: the label of its :class:`~.models.LinkStatus`.
+
+    ``contact_answered`` says the contact answered the page through another
+    link, which finishes a personal link too.
+    """
     status = get_link_status(
-        answered=submitted_at is not None,
+        answered=submitted_at is not None or contact_answered,
         revoked=revoked_at is not None,
         expires_at=expires_at,
         opened=opened_at is not None,
@@ -99,7 +104,7 @@ def link_status(
 
 #: What a row reads of its link's contact, in the order of :data:`LINK_COLUMNS`.
 CONTACT_VALUES = ("contact_id", *(f"contact__{name}" for name in CONTACT_FIELDS))
-STATE_FIELDS = ("opened_at", "submitted_at", "revoked_at")
+STATE_FIELDS = ("opened_at", "submitted_at", "revoked_at", "contact_has_answered")
 #: Read, and the Last Email column written, once a batch has been emailed.
 EMAIL_FIELDS = ("contact_opted_out", "last_email_state", "last_email_at")
 LAST_EMAIL_COLUMN = "Last Email"
@@ -134,6 +139,8 @@ def link_rows(
     ]
     yield [*LINK_COLUMNS, *status_columns] if with_status else list(LINK_COLUMNS)
     links = batch.links.order_by("pk")
+    if with_status:
+        links = links.with_contact_answers(batch.page_id)
     if emailed:
         links = links.with_email_facts()
     if non_responders_only:
@@ -154,12 +161,13 @@ def link_rows(
         expires_at = state.pop(0) if own_expiry else batch.expires_at
         row = [*contact, prefix + sign(public_id, expires_at, code_hash), _iso(expires_at)]
         if with_status:
-            opened_at, submitted_at, revoked_at, *extra = state
+            opened_at, submitted_at, revoked_at, contact_answered, *extra = state
             email, count = (extra[:3], extra[3:]) if emailed else ([], extra)
             if multi_use:  # finished once its answers run out
                 submitted_at = submitted_at if _used_up(count[0], batch.max_answers) else None
             facts = dict(zip(("opted_out", "last_email"), email, strict=False))
             row.append(link_status(opened_at=opened_at, submitted_at=submitted_at,
+                                   contact_answered=contact_answered and not multi_use,
                                    revoked_at=revoked_at or batch.revoked_at,
                                    expires_at=expires_at, now=now, **facts))  # fmt: skip
             if emailed:

@@ -25,6 +25,7 @@ from .models import LinkBatch, PersonalLink, PersonalLinkFormSubmission
 
 __all__ = [
     "MintedLink",
+    "answered_contacts",
     "has_answered",
     "mint_links",
     "on_demand_batch",
@@ -49,6 +50,14 @@ class MintedLink:
 def has_answered(page: Page, contact_id: int) -> bool:
     """Return whether the contact has already answered the survey ``page``."""
     return PersonalLinkFormSubmission.objects.filter(page=page, contact_id=contact_id).exists()
+
+
+def answered_contacts(page: Page, contact_ids: Sequence[int]) -> set[int]:
+    """Return which of ``contact_ids`` have answered ``page`` through a personal link of theirs."""
+    answers = PersonalLinkFormSubmission.objects.filter(
+        page=page, contact_id__in=contact_ids, multi_use=False
+    )
+    return set(answers.values_list("contact_id", flat=True))
 
 
 def on_demand_batch(

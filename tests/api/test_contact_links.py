@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.api.conftest import API
 from wagtail_personal_links import tokens
+from wagtail_personal_links.generation import create_batch
 from wagtail_personal_links.models import Contact, LinkBatch, PersonalLink, Segment
 
 
@@ -162,6 +163,21 @@ def test_segment_links_are_reused_and_report_status(api, survey_page, demo_segme
     assert [item["surveyUrl"] for item in again] == [item["surveyUrl"] for item in first]
     assert again[0]["status"] == "started"
     assert PersonalLink.objects.count() == 5
+
+
+def test_a_member_who_answered_through_another_link_reads_answered(
+    api, survey_page, demo_segment, client, link_url, answers
+):
+    member = demo_segment.get_contacts().order_by("pk").first()
+    earlier = create_batch(survey_page, [member], target_label="Earlier").links.get()
+    client.get(link_url(earlier))
+    assert client.post("/customer-survey/", answers).status_code == 200
+
+    data = api.get(segment_url(survey_page, demo_segment)).json()["data"]
+
+    statuses = {item["contactId"]: item["status"] for item in data}
+    assert statuses.pop(str(member.pk)) == "answered"
+    assert set(statuses.values()) == {"not_started"}
 
 
 def test_more_than_twenty_attribute_keys_are_refused(api, survey_page, segment):

@@ -138,6 +138,7 @@ def _segment_links(
 ) -> list[SegmentLink]:
     url = url_maker(page)
     now = timezone.now()
+    answered = minting.answered_contacts(page, [pk for pk, _attributes in members])
     items = []
     for pk, attributes in members:
         link = links[pk]
@@ -150,6 +151,7 @@ def _segment_links(
                 submitted_at=link.submitted_at,
                 revoked_at=link.revoked_at,
                 expires_at=link.expires_at,
+                contact_answered=pk in answered,
                 now=now,
             ),
         }

@@ -22,11 +22,15 @@ def link_status_code(
     submitted_at: datetime.datetime | None,
     revoked_at: datetime.datetime | None,
     expires_at: datetime.datetime | None,
+    contact_answered: bool = False,
     now: datetime.datetime | None = None,
 ) -> str:
-    """Return the :class:`~..models.LinkStatus` value the CSV download's Status cell names."""
+    """Return the :class:`~..models.LinkStatus` value the CSV download's Status cell names.
+
+    ``contact_answered`` says the contact answered the page through another link.
+    """
     return get_link_status(
-        answered=submitted_at is not None,
+        answered=submitted_at is not None or contact_answered,
         revoked=revoked_at is not None,
         expires_at=expires_at,
         opened=opened_at is not None,

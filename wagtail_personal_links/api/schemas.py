@@ -154,7 +154,8 @@ class BatchCreate(Schema):
     sampleSize: int | None = Field(None, ge=1, description="Needs segmentId.")
     expiresOn: datetime.date | None = Field(
         None,
-        description="Links stay valid through this date, until 00:00 UTC on the next day.",
+        description="Links stay valid through this date, until 00:00 UTC on the next day. "
+        "Absent: the site's PERSONAL_LINKS_DEFAULT_EXPIRY_DAYS, if any; null: no expiry.",
     )
     answersPerLink: int | None = Field(
         1,

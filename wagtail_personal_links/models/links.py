@@ -73,14 +73,15 @@ class PersonalLinkQuerySet(models.QuerySet):
         through any link. Naming the page keeps the query simple; it runs on
         every view of a gated page.
         """
-        from .submissions import PersonalLinkFormSubmission  # it imports this module
+        return self.select_related("batch").with_contact_answers(page_id)
 
-        answers = PersonalLinkFormSubmission.objects.filter(
-            page_id=OuterRef("batch__page_id") if page_id is None else page_id,
-            contact_id=OuterRef("contact_id"),
-            multi_use=False,  # answers through a shared link are not the contact's own
-        )
-        return self.select_related("batch").annotate(contact_has_answered=Exists(answers))
+    def with_contact_answers(self, page_id: int | None = None) -> PersonalLinkQuerySet:
+        """Add ``contact_has_answered``: whether the link's contact has answered the page.
+
+        Through any link: the database allows one answer per contact per page.
+        ``page_id`` names the page when all the links are for it, which spares a join.
+        """
+        return self.annotate(contact_has_answered=Exists(_contact_answers(page_id)))
 
     def with_email_facts(self) -> PersonalLinkQuerySet:
         """Add what :meth:`PersonalLink.get_status` reads of the link's emails.
@@ -100,14 +101,18 @@ class PersonalLinkQuerySet(models.QuerySet):
         is left out, as reminders leave them out: their link would only show
         "already answered".
         """
-        from .submissions import PersonalLinkFormSubmission  # it imports this module
+        return self.filter(submitted_at__isnull=True).exclude(Exists(_contact_answers()))
 
-        answers = PersonalLinkFormSubmission.objects.filter(
-            page_id=OuterRef("batch__page_id"),
-            contact_id=OuterRef("contact_id"),
-            multi_use=False,  # answers through a shared link are not the contact's own
-        )
-        return self.filter(submitted_at__isnull=True).exclude(Exists(answers))
+
+def _contact_answers(page_id: int | None = None) -> models.QuerySet:
+    """Select the outer link's contact's own answers to its page (or to ``page_id``)."""
+    from .submissions import PersonalLinkFormSubmission  # it imports this module
+
+    return PersonalLinkFormSubmission.objects.filter(
+        page_id=OuterRef("batch__page_id") if page_id is None else page_id,
+        contact_id=OuterRef("contact_id"),
+        multi_use=False,  # answers through a shared link are not the contact's own
+    )
 
 
 class PersonalLink(models.Model):

@@ -135,13 +135,15 @@ def _filter_error(spec: Any, types: Mapping[str, str]) -> str | None:
     data_type = BUILTIN_FIELDS.get(key, (None,))[0] if kind == "field" else types.get(key)
     if data_type is None:
         return _("Unknown field or attribute: “%(key)s”.") % {"key": key}
+    # Messages name a field as the rule builder shows it ("Custom ID", not "external_id").
+    name = str(BUILTIN_FIELDS[key][1]) if kind == "field" else key
     operator = spec.get("operator")
     if operator not in OPERATORS_BY_TYPE[data_type]:
         return _("“%(operator)s” cannot be used with “%(key)s”.") % {
             "operator": operator,
-            "key": key,
+            "key": name,
         }
-    return _value_error(data_type, operator, spec.get("value"), key)
+    return _value_error(data_type, operator, spec.get("value"), name)
 
 
 def _reference_error(spec: dict, name: str, operators: Mapping, missing: str) -> str | None:

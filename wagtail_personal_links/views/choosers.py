@@ -22,7 +22,8 @@ from wagtail.snippets.views import chooser
 
 from ..models import Contact, Segment
 from ..models.segment_graph import ReferenceGraph
-from .contacts import SEARCH_FIELDS, fields_containing
+from .contacts import SEARCH_FIELDS
+from .search import fields_containing
 from .segments import SEGMENT_SEARCH_FIELDS
 
 __all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet", "SegmentChooserViewSet"]

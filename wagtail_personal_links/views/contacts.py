@@ -20,6 +20,7 @@ from ..models.contacts import format_attribute_value
 from ..rules.compiler import compile_rules
 from .imports import ImportContactsButtonMixin
 from .saved_filters import SaveAsSegmentButtonMixin, attribute_choices, attribute_filter
+from .search import CONTACT_SEARCH_FIELDS, WordSearchMixin, fields_containing
 
 __all__ = [
     "SEARCH_FIELDS",
@@ -27,26 +28,17 @@ __all__ = [
     "ContactIndexView",
     "ContactInspectView",
     "contacts_matching",
-    "fields_containing",
 ]
 
 #: The contact fields that the listing and the chooser search in.
-SEARCH_FIELDS = ["email", "first_name", "last_name", "external_id"]
+SEARCH_FIELDS = CONTACT_SEARCH_FIELDS
 
 CSV = SpreadsheetExportMixin.FORMAT_CSV
 XLSX = SpreadsheetExportMixin.FORMAT_XLSX
 
 
-def fields_containing(fields: list[str], query: str) -> Q:
-    """Return a filter for items with ``query`` in any of ``fields``, ignoring case."""
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": query})
-    return condition
-
-
 def contacts_matching(query: str) -> Q:
-    """Return a filter for contacts whose email, names or Custom ID contain ``query``."""
+    """Return a filter for contacts with each word of ``query`` in their email, names or id."""
     return fields_containing(SEARCH_FIELDS, query)
 
 
@@ -93,7 +85,9 @@ class ContactFilterSet(WagtailFilterSet):
         return queryset.filter(compile_rules({"items": [{"filter": spec}]}))
 
 
-class ContactIndexView(SaveAsSegmentButtonMixin, ImportContactsButtonMixin, IndexView):
+class ContactIndexView(
+    WordSearchMixin, SaveAsSegmentButtonMixin, ImportContactsButtonMixin, IndexView
+):
     """The Contacts listing, with an "Import contacts" button for those who may import.
 
     Its CSV export escapes text that a spreadsheet would run as a formula:

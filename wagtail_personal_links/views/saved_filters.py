@@ -15,12 +15,12 @@ from wagtail.permissions import policy_registry
 
 from ..models import ContactAttributeKey, Segment
 from ..models.attribute_keys import value_fits
+from .search import CONTACT_SEARCH_FIELDS, search_words
 
 __all__ = ["SaveAsSegmentButtonMixin", "attribute_choices", "attribute_filter", "listing_rules"]
 
 #: The operator each type's "attribute is value" filter uses.
 EQUALS = {"text": "equals", "number": "eq", "date": "same_day"}
-SEARCHED_FIELDS = ["email", "first_name", "last_name", "external_id"]
 
 
 def attribute_choices() -> list[tuple[str, str]]:
@@ -51,8 +51,7 @@ def listing_rules(filters: Mapping[str, Any], search: str = "") -> dict[str, Any
         spec = attribute_filter(filters["attribute"], filters.get("attribute_value") or "")
         if spec:
             items.append({"filter": spec})
-    if search.strip():
-        items.append({"group": _search_group(search.strip())})
+    items += [{"group": _search_group(word)} for word in search_words(search)]
     for item in items[1:]:
         item["connector"] = "and"
     return {"negate": False, "items": items}
@@ -62,8 +61,8 @@ def _field(key: str, operator: str, value: Any) -> dict[str, Any]:
     return {"kind": "field", "key": key, "operator": operator, "value": value}
 
 
-def _search_group(query: str) -> dict[str, Any]:
-    items = [{"filter": _field(key, "contains", query)} for key in SEARCHED_FIELDS]
+def _search_group(word: str) -> dict[str, Any]:
+    items = [{"filter": _field(key, "contains", word)} for key in CONTACT_SEARCH_FIELDS]
     for item in items[1:]:
         item["connector"] = "or"
     return {"negate": False, "items": items}

@@ -23,6 +23,9 @@
     return node;
   };
 
+  // "root.1.0" (the tree's internal path) as a person counts: "2.1".
+  const position = (path) => path.split('.').slice(1).map((index) => Number(index) + 1).join('.');
+
   class RulesController extends window.StimulusModule.Controller {
     static targets = ['input', 'tree', 'count', 'matches'];
 
@@ -58,7 +61,7 @@
     }
 
     renderGroup(group, path, depth) {
-      const label = depth ? `${this.text.group} ${path}` : this.text.group;
+      const label = depth ? `${this.text.group} ${position(path)}` : this.text.group;
       const node = element('div', { class: 'wpl-rules__group', role: 'group', 'aria-label': label });
       const negate = element('input', {
         type: 'checkbox',
@@ -93,7 +96,7 @@
         type: 'button',
         class: 'button button-small button-secondary no',
         text: this.text.remove,
-        'aria-label': `${this.text.remove} ${path}`,
+        'aria-label': `${this.text.remove} ${position(path)}`,
       });
       remove.addEventListener('click', () => this.update(() => {
         group.items.splice(index, 1);
