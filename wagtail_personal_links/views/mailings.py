@@ -16,7 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import audit, tasks
 from ..admin_urls import mail_url
-from ..mailing.compose import fill_survey_title
+from ..mailing.placeholders import fill_survey_title
 from ..models import Mailing, OutboxMessage
 from .link_batches import BatchMixin
 from .mail import EmailPermissionMixin
