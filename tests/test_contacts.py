@@ -253,6 +253,8 @@ def test_csv_export_lists_contacts_with_readable_headings(editor_client, contact
     assert by_email["ada@example.com"]["Custom ID"] == "ADA-1"
     assert by_email["ada@example.com"]["Attributes"] == '{"plan": "pro"}'
     assert by_email["alan@example.com"]["First Name"] == "'=HYPERLINK(1)"
+    created = contact.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert by_email["ada@example.com"]["Created At"] == created
 
 
 def test_xlsx_export_lists_contacts(editor_client, contact):

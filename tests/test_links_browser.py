@@ -79,7 +79,7 @@ def test_editor_generates_links_and_sees_them_in_the_history(
     download = download_info.value
 
     assert re.fullmatch(
-        r"personal-links-customer-survey-\d{8}-\d{4}\.csv", download.suggested_filename
+        r"personal-links-customer-survey-\d{8}-\d{4}-\d+\.csv", download.suggested_filename
     )
     with open(download.path(), encoding="utf-8", newline="") as file:
         rows = list(csv.reader(file))
@@ -181,7 +181,7 @@ def test_respondent_answers_through_a_downloaded_link(
 
     expect(respondent).to_have_url(re.compile(r"/customer-survey/$"))
     respondent.screenshot(path=screenshots / "respondent-survey.png", full_page=True)
-    respondent.get_by_label("How likely are you to recommend us to a friend?").select_option("9")
+    respondent.get_by_role("radio", name="9", exact=True).check()
     respondent.get_by_label("Satisfied", exact=True).check()
     respondent.get_by_role("button", name="Submit").click()
     expect(respondent.get_by_text("Thank you! Your answer has been recorded.")).to_be_visible()

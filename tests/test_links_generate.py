@@ -71,8 +71,9 @@ def test_generate_for_a_segment_downloads_the_csv(
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    batch = LinkBatch.objects.get()
     assert response["Content-Disposition"] == (
-        'attachment; filename="personal-links-customer-survey-20260101-0941.csv"'
+        f'attachment; filename="personal-links-customer-survey-20260101-0941-{batch.pk}.csv"'
     )
     rows = csv_rows(response)
     assert rows[0] == list(LINK_COLUMNS)

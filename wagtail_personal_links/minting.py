@@ -48,8 +48,12 @@ class MintedLink:
 
 
 def has_answered(page: Page, contact_id: int) -> bool:
-    """Return whether the contact has already answered the survey ``page``."""
-    return PersonalLinkFormSubmission.objects.filter(page=page, contact_id=contact_id).exists()
+    """Return whether the contact has already answered the survey ``page`` as themselves.
+
+    Answers through a link that takes several answers (a team link) are not
+    the contact's own, as at the gate.
+    """
+    return bool(answered_contacts(page, [contact_id]))
 
 
 def answered_contacts(page: Page, contact_ids: Sequence[int]) -> set[int]:

@@ -83,6 +83,19 @@ def test_contact_who_answered_is_refused(api, survey_page, contact, personal_lin
     assert PersonalLink.objects.count() == 1
 
 
+def test_answers_through_a_team_link_do_not_refuse_the_contact_a_link(
+    api, survey_page, contact, client, link_url, answers
+):
+    team = create_batch(survey_page, [contact], max_answers=3, target_label="Team").links.get()
+    client.get(link_url(team))
+    assert client.post("/customer-survey/", answers).status_code == 200
+
+    response = api.get(contact_url(survey_page, contact))
+
+    assert response.status_code == 200
+    assert client.get(urlsplit(response.json()["data"]["surveyUrl"]).path).status_code == 302
+
+
 def test_pages_without_live_personal_links_are_refused(api, survey_page, contact, root_page):
     survey_page.unpublish()
     unpublished = api.get(contact_url(survey_page, contact))

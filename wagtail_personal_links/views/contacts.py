@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -100,9 +101,12 @@ class ContactIndexView(
 
     def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
         value = super().preprocess_field_value(field, value, export_format)
-        if export_format == CSV and isinstance(value, str):
-            return escape_cell(value)
-        return value
+        if export_format != CSV:
+            return value
+        if isinstance(value, datetime.datetime):
+            # As the link CSV writes times: ISO 8601 in UTC, to the second.
+            return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return escape_cell(value) if isinstance(value, str) else value
 
 
 class AttributesTable(Component):

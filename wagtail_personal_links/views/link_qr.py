@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 
 from .. import audit, qrcodes
 from .link_batches import BatchMixin
+from .links import batch_file_name
 
 __all__ = ["QRCodeSheetView", "QRCodesZipView"]
 
@@ -23,8 +23,7 @@ class QRCodesMixin(BatchMixin):
         audit.log_batch_action(audit.DOWNLOAD, self.batch, request.user, count, qr_codes=kind)
 
     def filename(self, extension: str) -> str:
-        created = timezone.localtime(self.batch.created_at).strftime("%Y%m%d-%H%M")
-        return f"personal-links-{self.batch.page.slug}-{created}-qr.{extension}"
+        return batch_file_name(self.batch, extension, "-qr")
 
 
 class QRCodesZipView(QRCodesMixin, View):

@@ -30,17 +30,25 @@ from ..pages import page_takes_links
 from ..permissions import user_can_email_links, user_can_manage_links
 from .link_history import batch_history, history_columns
 
-__all__ = ["LinksIndexView", "PageLinksMixin", "links_csv_response"]
+__all__ = ["LinksIndexView", "PageLinksMixin", "batch_file_name", "links_csv_response"]
 
 
 PERMISSION_DENIED_TEMPLATE = "wagtail_personal_links/admin/links/permission_denied.html"
 
 
+def batch_file_name(batch: LinkBatch, extension: str, suffix: str = "") -> str:
+    """Name a download of ``batch``: its page, when it was made, and its number.
+
+    The number tells apart batches made in the same minute.
+    """
+    created = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M")
+    return f"personal-links-{batch.page.slug}-{created}-{batch.pk}{suffix}.{extension}"
+
+
 def links_csv_response(batch: LinkBatch, **options: Any) -> StreamingHttpResponse:
     """Stream the batch's links as a CSV attachment; ``options`` go to ``exports.link_rows``."""
-    created = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M")
     suffix = "-non-responders" if options.get("non_responders_only") else ""
-    filename = f"personal-links-{batch.page.slug}-{created}{suffix}.csv"
+    filename = batch_file_name(batch, "csv", suffix)
     response = StreamingHttpResponse(
         exports.csv_lines(exports.link_rows(batch, **options)),
         content_type="text/csv; charset=utf-8",

@@ -50,7 +50,7 @@ def demo_contact(index: int) -> Contact:
         last_name=last,
         attributes={
             "plan": PLANS[(index * 3) % len(PLANS)],
-            "country": COUNTRIES[(index * 5) % len(COUNTRIES)],
+            "country": COUNTRIES[(index * 7) % len(COUNTRIES)],
             "signup_date": (SIGNUP_START + datetime.timedelta(days=index % 1000)).isoformat(),
         },
     )
@@ -132,7 +132,7 @@ class Command(BaseCommand):
         fields = [
             (
                 "How likely are you to recommend us to a friend?",
-                "dropdown",
+                "radio",
                 "0,1,2,3,4,5,6,7,8,9,10",
             ),
             ("How satisfied are you with our support?", "radio", satisfaction),
@@ -150,7 +150,7 @@ class Command(BaseCommand):
                 label=label,
                 field_type=field_type,
                 choices=choices,
-                required=field_type in ("dropdown", "radio"),
+                required=field_type == "radio",
             )
         survey.save_revision().publish()
         return survey
