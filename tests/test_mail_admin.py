@@ -80,7 +80,7 @@ def test_an_unknown_placeholder_is_an_error_beside_the_field(editor_client, batc
     errors = response.context["form"].errors["body"]
     assert errors == [
         "Unknown placeholder: {frist_name}. You can use {first_name}, {last_name}, {email}, "
-        "{link}, {expires_at}, {survey_title}, {country}, {plan}, {signup_date}."
+        "{link}, {survey_title}, {country}, {plan}, {signup_date}."
     ]
     assert not Mailing.objects.exists()
     assert mail.outbox == []

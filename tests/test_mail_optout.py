@@ -144,3 +144,53 @@ def test_a_missing_unsubscribe_url_is_reported_by_the_checks(settings):
     settings.ROOT_URLCONF = "tests.urls_without_unsubscribe"
 
     assert [message.id for message in check_unsubscribe_url()] == ["wagtail_personal_links.W001"]
+
+
+# What the unsubscribe page says in each shipped language: asking, done, and a bad link.
+UNSUBSCRIBE_PAGE = {
+    "de": (
+        "Von Umfrage-E-Mails abmelden?",
+        "Sie sind abgemeldet",
+        "Dieser Abmeldelink ist ungültig",
+    ),
+    "fr": (
+        "Se désabonner des e-mails de questionnaires ?",
+        "Vous êtes désabonné",
+        "Ce lien de désabonnement n’est pas valide",  # noqa: RUF001
+    ),
+    "es": (
+        "¿Darse de baja de los correos de encuestas?",
+        "Se ha dado de baja",
+        "Este enlace para darse de baja no es válido",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", UNSUBSCRIBE_PAGE)
+def test_the_unsubscribe_page_speaks_the_browsers_language(client, contact, language):
+    asking, done, invalid = UNSUBSCRIBE_PAGE[language]
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = f"{language},en;q=0.5"
+    url = unsubscribe_url(unsubscribe_token(contact.pk))
+
+    pages = [
+        (client.get(url), asking),
+        (client.post(url), done),
+        (client.get(unsubscribe_url("MQ:forged")), invalid),
+    ]
+
+    for response, text in pages:
+        assert text in response.text
+        assert f'<html lang="{language}">' in response.text
+        assert response["Content-Language"] == language
+        assert "Accept-Language" in response["Vary"]
+        assert response["Referrer-Policy"] == "no-referrer"
+    assert "Unsubscribe from survey emails?" not in pages[0][0].text
+
+
+def test_the_unsubscribe_page_falls_back_to_the_site_language(client, contact):
+    response = client.get(
+        unsubscribe_url(unsubscribe_token(contact.pk)), HTTP_ACCEPT_LANGUAGE="xx"
+    )
+
+    assert "Unsubscribe from survey emails?" in response.text
+    assert response["Content-Language"] in ("en", "en-us")

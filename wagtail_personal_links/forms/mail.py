@@ -15,8 +15,8 @@ from django_tasks import default_task_backend
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from ..conf import personal_links_settings
-from ..mailing.compose import MessageText, as_placeholder
 from ..mailing.defaults import default_message
+from ..mailing.placeholders import MessageText, as_placeholder
 from ..models import Contact, EmailKind, LinkBatch, MessageTemplate
 
 __all__ = ["ComposeForm"]

@@ -1,35 +1,37 @@
-"""Check a message's placeholders and render it, as text and HTML, for one personal link.
+"""Render a message, as text and HTML, for one personal link.
 
-Placeholders are written ``{name}``; ``{{`` and ``}}`` stand for literal
-braces. Only plain names are accepted (no attribute access, indexing or
-format specs), and every name must be known before anything is sent: an
-unknown placeholder is an error, never a blank in ten thousand emails.
+Its placeholders are checked and filled by :mod:`.placeholders`; the names
+callers used to import from here still are.
 """
 
 from __future__ import annotations
 
 import datetime
-import string
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html import escape as html_escape
 from typing import Any, NamedTuple
 
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import linebreaks
-from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from .. import exports, tokens
-from ..models import Contact, LinkBatch, PersonalLink
+from ..models import LinkBatch, PersonalLink
 from . import optout
+from .placeholders import (
+    BUILTIN_PLACEHOLDERS,
+    MessageText,
+    as_placeholder,
+    batch_placeholders,
+)
 
 __all__ = [
     "BUILTIN_PLACEHOLDERS",
+    "EXAMPLE_TOKEN",
     "Composer",
     "MessageText",
     "Recipient",
@@ -38,69 +40,12 @@ __all__ = [
     "format_expiry",
 ]
 
-BUILTIN_PLACEHOLDERS = ("first_name", "last_name", "email", "link", "expires_at", "survey_title")
 UNSUBSCRIBE_URL_NAME = "wagtail_personal_links_public:unsubscribe"
+#: What a preview or test email carries instead of a token: visibly an example, and (with its
+#: dot) neither a JWT nor a short code, so the gate and the unsubscribe page both refuse it.
+EXAMPLE_TOKEN = "EXAMPLE.not-a-real-link"
 # Stand-ins for the per-message parts of the text and HTML frames, which are rendered once.
 _BODY, _UNSUBSCRIBE = "@@PERSONAL-LINKS-BODY@@", "@@PERSONAL-LINKS-UNSUBSCRIBE@@"
-
-
-def as_placeholder(name: str) -> str:
-    """Return ``name`` written as a placeholder, in braces."""
-    return "{" + name + "}"
-
-
-class MessageText:
-    """A subject or body, split once into literal text and placeholder names."""
-
-    def __init__(self, text: str, known: Collection[str]) -> None:
-        self.parts = _parse(text, known)
-        self.html_parts = [(html_escape(literal), name) for literal, name in self.parts]
-
-    def render(self, values: dict[str, str], *, html: bool = False) -> str:
-        """Return the text with each placeholder replaced by its value, escaped if ``html``."""
-        # The literals were escaped once, so only the values are escaped here,
-        # by the standard library's escape(), which Django's wraps in a lazy-text check.
-        out = []
-        for literal, name in self.html_parts if html else self.parts:
-            out.append(literal)
-            if name is not None:
-                value = values.get(name, "")
-                out.append(html_escape(value) if html else value)
-        return "".join(out)
-
-
-def _parse(text: str, known: Collection[str]) -> list[tuple[str, str | None]]:
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise ValidationError(
-            _("A brace is not closed (%(error)s). Write {{ and }} for a literal brace.")
-            % {"error": exc},
-            code="braces",
-        ) from exc
-    unknown = []
-    for _literal, name, spec, conversion in parsed:
-        if name is not None and (name not in known or spec or conversion):
-            unknown.append(as_placeholder(name + (f"!{conversion}" if conversion else "")))
-    if unknown:
-        raise ValidationError(
-            _("Unknown placeholder: %(unknown)s. You can use %(known)s.")
-            % {
-                "unknown": ", ".join(dict.fromkeys(unknown)),
-                "known": ", ".join(map(as_placeholder, known)),
-            },
-            code="unknown_placeholder",
-        )
-    return [(literal, name) for literal, name, _spec, _conversion in parsed]
-
-
-def batch_placeholders(batch: LinkBatch) -> list[str]:
-    """Return the placeholders a message to ``batch`` may use: built-ins, then attribute keys."""
-    contacts = Contact.objects.filter(personal_links__batch=batch).exclude(attributes={})
-    keys: dict[str, None] = {}
-    for attributes in contacts.values_list("attributes", flat=True).iterator(2_000):
-        keys.update(dict.fromkeys(attributes))
-    return [*BUILTIN_PLACEHOLDERS, *sorted(keys.keys() - set(BUILTIN_PLACEHOLDERS))]
 
 
 @lru_cache(maxsize=64)
@@ -109,6 +54,10 @@ def format_expiry(expires_at: datetime.datetime | None) -> str:
     if expires_at is None:
         return ""
     return date_format(expires_at.astimezone(datetime.UTC), "j F Y, H:i") + " UTC"
+
+
+def _example_token(*_args: object) -> str:
+    return EXAMPLE_TOKEN
 
 
 class Recipient(NamedTuple):
@@ -145,20 +94,36 @@ class Composer:
     The text and HTML frames, the link and unsubscribe URL prefixes and the
     signer are prepared once, so a message costs little more than its
     placeholders.
+
+    An ``example`` composer renders the same messages with :data:`EXAMPLE_TOKEN`
+    in place of the personal link's and the unsubscribe link's tokens: what an
+    editor previews or mails to themselves must not open, answer or opt out
+    for the contact it was rendered for.
     """
 
     def __init__(
-        self, batch: LinkBatch, subject: str, body: str, from_email: str, known: Iterable[str]
+        self,
+        batch: LinkBatch,
+        subject: str,
+        body: str,
+        from_email: str,
+        known: Iterable[str],
+        *,
+        example: bool = False,
     ) -> None:
-        known = tuple(known)
+        # Every built-in has a value here, so a mailing queued before a rule
+        # about its text was added still renders.
+        known = tuple(dict.fromkeys((*BUILTIN_PLACEHOLDERS, *known)))
         self.subject, self.body = MessageText(subject, known), MessageText(body, known)
         self.from_email = from_email
         page: Page = batch.page
         root = exports.site_root_url(page)
         self.link_prefix = exports.link_url_prefix(root)
         self.unsubscribe_url = root + reverse(UNSUBSCRIBE_URL_NAME, args=[_UNSUBSCRIBE])
-        self.sign = tokens.signer()
-        self.unsubscribe_token = optout.unsubscribe_tokens()
+        self.sign: Callable[..., str] = _example_token if example else tokens.signer()
+        self.unsubscribe_token: Callable[[int], str] = (
+            _example_token if example else optout.unsubscribe_tokens()
+        )
         self.survey_title = page.title
         frame = {"body": _BODY, "unsubscribe_url": _UNSUBSCRIBE, "page": page}
         self.text_frame = render_to_string("wagtail_personal_links/mail/message.txt", frame)

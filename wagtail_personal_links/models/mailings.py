@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .batches import LinkBatch
@@ -73,7 +73,14 @@ class Mailing(models.Model):
         permissions = [("send_personal_link_emails", _("Can send personal link emails"))]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
+        # The subject is a template, often the same for every mailing: the kind and
+        # the time tell mailings apart.
+        if self.created_at is None:
+            return str(self.get_kind_display())
+        return _("%(kind)s of %(created)s") % {
+            "kind": self.get_kind_display(),
+            "created": formats.date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT"),
+        }
 
     def start_queueing(self) -> bool:
         """Claim the one-time job of queueing this mailing's messages; False if taken."""

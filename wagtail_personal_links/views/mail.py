@@ -100,9 +100,15 @@ class ComposeView(EmailPermissionMixin, BatchMixin, WagtailAdminTemplateMixin, F
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
     def composer(self, form: ComposeForm) -> Composer:
+        """Return a composer for the preview and the test: its links are examples."""
         data = form.cleaned_data
         return Composer(
-            self.batch, data["subject"], data["body"], data["from_email"], self.placeholders
+            self.batch,
+            data["subject"],
+            data["body"],
+            data["from_email"],
+            self.placeholders,
+            example=True,
         )
 
     def send_test(self, message: Any) -> None:

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import audit, tasks
 from ..admin_urls import mail_url
+from ..mailing.placeholders import fill_survey_title
 from ..models import Mailing, OutboxMessage
 from .link_batches import BatchMixin
 from .mail import EmailPermissionMixin
@@ -83,8 +84,13 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
         return [
             *self.breadcrumbs_items,  # type: ignore[attr-defined]
             {"url": self.get_index_url(), "label": _("Personal links")},  # type: ignore[attr-defined]
+            *self.get_parent_breadcrumbs_items(),
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
+
+    def get_parent_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        """Return the levels between "Personal links" and this page."""
+        return []
 
 
 class MailingsView(EmailPermissionMixin, BatchMixin, AdminPageMixin, TemplateView):
@@ -96,7 +102,9 @@ class MailingsView(EmailPermissionMixin, BatchMixin, AdminPageMixin, TemplateVie
         return _("Emails")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        mailings = mailings_with_counts(self.batch.mailings.select_related("created_by"))
+        mailings = list(mailings_with_counts(self.batch.mailings.select_related("created_by")))
+        for mailing in mailings:
+            mailing.shown_subject = fill_survey_title(mailing.subject, self.page.title)
         return super().get_context_data(
             batch=self.batch,
             mailings=mailings,
@@ -114,6 +122,9 @@ class MailingView(MailingMixin, AdminPageMixin, TemplateView):
     def get_page_title(self) -> str:
         return str(self.mailing)
 
+    def get_parent_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [{"url": mail_url("mailings", self.page.pk, self.batch.pk), "label": _("Emails")}]
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         problems = (
             self.mailing.messages.filter(state__in=[State.FAILED, State.SKIPPED])
@@ -124,6 +135,7 @@ class MailingView(MailingMixin, AdminPageMixin, TemplateView):
         return super().get_context_data(
             batch=self.batch,
             mailing=self.mailing,
+            subject=fill_survey_title(self.mailing.subject, self.page.title),
             counts=mailing_counts(self.mailing),
             problems=problems,
             status_url=mail_url("mailing_status", *args),

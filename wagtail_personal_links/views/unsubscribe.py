@@ -5,6 +5,9 @@ CSRF token, and only this view is exempt: mail clients send the one-click
 ``List-Unsubscribe=One-Click`` POST without cookies, and the signed token in
 the URL is what authorises it. The worst a forged POST can do is what the
 token's holder may do anyway, unsubscribe that person.
+
+The page speaks the respondent's language, chosen as for the gate pages
+(:mod:`~wagtail_personal_links.languages`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ..conf import personal_links_settings
 from ..gate import STANDALONE_BASE_TEMPLATE, add_gate_headers
+from ..languages import add_language_headers, speaking
 from ..mailing import optout
 
 __all__ = ["UnsubscribeView"]
@@ -53,5 +57,8 @@ class UnsubscribeView(View):
             "personal_links_base_template": base,
         }
         status = 200 if contact is not None else 404
-        response = TemplateResponse(request, TEMPLATE, context, status=status)
+        # Contacts record no language: the page speaks the browser's, as the gate pages do.
+        with speaking(request) as (language, from_request):
+            response = TemplateResponse(request, TEMPLATE, context, status=status).render()
+        add_language_headers(response, language, from_request)
         return add_gate_headers(response, referrer_policy="no-referrer")
