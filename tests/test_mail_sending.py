@@ -68,3 +68,17 @@ def test_with_short_links_each_message_carries_the_short_link_of_the_download(
     mailed = {m.to[0]: m.body.split(": ", 1)[1].split("\n")[0] for m in mail.outbox}
     assert mailed == downloaded
     assert all(len(url.rsplit("/", 1)[1]) == 20 for url in mailed.values())
+
+
+def test_answers_through_a_team_link_do_not_skip_the_contacts_own_invitation(
+    survey_page, contact, client, link_url, answers
+):
+    team = generation.create_batch(survey_page, [contact], max_answers=3, target_label="Team")
+    client.get(link_url(team.links.get()))
+    assert client.post("/customer-survey/", answers).status_code == 200
+    personal = generation.create_batch(survey_page, [contact], target_label="Ada")
+
+    make_mailing(personal)
+    message = OutboxMessage.objects.get(link__batch=personal)
+
+    assert (message.state, message.reason) == (OutboxMessage.State.QUEUED, "")

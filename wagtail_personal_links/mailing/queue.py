@@ -35,7 +35,6 @@ from ..models import (
     Mailing,
     OutboxMessage,
     PersonalLink,
-    PersonalLinkFormSubmission,
 )
 
 __all__ = ["create_mailing", "queue_messages"]
@@ -112,15 +111,18 @@ def _recipients(mailing: Mailing) -> QuerySet:
 
 
 def _annotated_links(batch: LinkBatch, now: datetime.datetime) -> QuerySet:
-    answers = PersonalLinkFormSubmission.objects.filter(
-        page_id=batch.page_id, contact_id=OuterRef("contact_id")
-    )
+    # "Answered" as at the gate: through this link, or by the contact through a link of theirs.
     usable = PersonalLink.objects.usable(now).filter(pk=OuterRef("pk"))
-    return PersonalLink.objects.filter(batch=batch).alias(
-        answered=ExpressionWrapper(
-            Q(submitted_at__isnull=False) | Exists(answers), output_field=BooleanField()
-        ),
-        usable=Exists(usable),
+    return (
+        PersonalLink.objects.filter(batch=batch)
+        .with_contact_answers(batch.page_id)
+        .alias(
+            answered=ExpressionWrapper(
+                Q(submitted_at__isnull=False) | Q(contact_has_answered=True),
+                output_field=BooleanField(),
+            ),
+            usable=Exists(usable),
+        )
     )
 
 
