@@ -62,3 +62,13 @@ def test_the_history_offers_both_qr_downloads(admin_client, links_url, batch):
 
     assert links_url("qr_zip", batch.page, batch) in response.text
     assert links_url("qr_sheet", batch.page, batch) in response.text
+
+
+def test_a_revoked_batch_offers_no_qr_codes(admin_client, links_url, batch):
+    batch.revoke()
+
+    response = admin_client.get(links_url("index", batch.page))
+
+    assert links_url("download_non_responders", batch.page, batch) in response.text
+    assert links_url("qr_zip", batch.page, batch) not in response.text
+    assert links_url("qr_sheet", batch.page, batch) not in response.text

@@ -102,22 +102,23 @@ class ActionsColumn(ButtonsColumnMixin, Column):
                 icon_name="download",
                 priority=10,
             ),
-            Button(
-                _("QR codes (ZIP of SVGs)"),
-                batch_url("qr_zip", instance),
-                icon_name="download",
-                priority=12,
-            ),
-            Button(
-                _("QR codes (printable sheet)"),
-                batch_url("qr_sheet", instance),
-                icon_name="doc-full",
-                priority=14,
-            ),
         ]
-        if instance.revoked_at is None:
-            revoke_url = batch_url("revoke", instance)
-            more.append(Button(_("Revoke"), revoke_url, icon_name="bin", priority=20))
+        if instance.revoked_at is None:  # QR codes of revoked links would only mislead
+            more += [
+                Button(
+                    _("QR codes (ZIP of SVGs)"),
+                    batch_url("qr_zip", instance),
+                    icon_name="download",
+                    priority=12,
+                ),
+                Button(
+                    _("QR codes (printable sheet)"),
+                    batch_url("qr_sheet", instance),
+                    icon_name="doc-full",
+                    priority=14,
+                ),
+                Button(_("Revoke"), batch_url("revoke", instance), icon_name="bin", priority=20),
+            ]
         more += email_buttons(instance, parent_context["request"].user)
         more_label = _("More actions for “%(batch)s”") % {"batch": instance.target_label}
         return [
