@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 import time
 
@@ -87,6 +88,8 @@ def test_upload_preview_confirm_and_summary(admin_client, superuser, contact, up
     summary = admin_client.get(confirmed.url)
     assert summary.context["summary"]["new"] == 1
     assert '<td data-count="updated">1</td>' in summary.text
+    # The sentence ends with the user, not with a time whose own period doubles its full stop.
+    assert re.search(r"“contacts.csv”, imported on .+ by \S.*\.\s*</p>", summary.text)
     # Without a segment, the import is logged against the editor who ran it.
     assert (entry.content_type.model, entry.user) == ("user", superuser)
     history = admin_client.get(reverse("wagtailadmin_reports:site_history"))
