@@ -59,7 +59,8 @@ def main() -> None:
     from home.models import SurveyPage
     from wagtail_personal_links import generation
     from wagtail_personal_links.mailing import queue
-    from wagtail_personal_links.mailing.compose import Composer, batch_placeholders
+    from wagtail_personal_links.mailing.compose import Composer
+    from wagtail_personal_links.mailing.placeholders import batch_placeholders
     from wagtail_personal_links.mailing.sending import send_mailing
     from wagtail_personal_links.models import Contact
 

@@ -5,7 +5,8 @@ from django.core import mail
 
 from tests.mail_helpers import make_mailing
 from wagtail_personal_links import generation
-from wagtail_personal_links.mailing.compose import Composer, batch_placeholders
+from wagtail_personal_links.mailing.compose import Composer
+from wagtail_personal_links.mailing.placeholders import batch_placeholders
 from wagtail_personal_links.mailing.sending import send_mailing
 from wagtail_personal_links.models import Contact, OutboxMessage
 

@@ -1,7 +1,6 @@
 """Render a message, as text and HTML, for one personal link.
 
-Its placeholders are checked and filled by :mod:`.placeholders`; the names
-callers used to import from here still are.
+Its placeholders are checked and filled by :mod:`.placeholders`.
 """
 
 from __future__ import annotations
@@ -22,23 +21,9 @@ from wagtail.models import Page
 from .. import exports, tokens
 from ..models import LinkBatch, PersonalLink
 from . import optout
-from .placeholders import (
-    BUILTIN_PLACEHOLDERS,
-    MessageText,
-    as_placeholder,
-    batch_placeholders,
-)
+from .placeholders import BUILTIN_PLACEHOLDERS, MessageText
 
-__all__ = [
-    "BUILTIN_PLACEHOLDERS",
-    "EXAMPLE_TOKEN",
-    "Composer",
-    "MessageText",
-    "Recipient",
-    "as_placeholder",
-    "batch_placeholders",
-    "format_expiry",
-]
+__all__ = ["EXAMPLE_TOKEN", "Composer", "Recipient", "format_expiry"]
 
 UNSUBSCRIBE_URL_NAME = "wagtail_personal_links_public:unsubscribe"
 #: What a preview or test email carries instead of a token: visibly an example, and (with its

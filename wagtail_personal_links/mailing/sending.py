@@ -36,7 +36,8 @@ from django.utils import timezone
 from ..conf import personal_links_settings
 from ..models import Mailing, OutboxMessage
 from ..models.outbox import OutboxQuerySet
-from .compose import Composer, Recipient, batch_placeholders
+from .compose import Composer, Recipient
+from .placeholders import batch_placeholders
 from .queue import queue_messages
 
 __all__ = ["CHUNK_SIZE", "Pacer", "SendResult", "chunk_size", "send_mailing"]

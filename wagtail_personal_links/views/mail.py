@@ -22,7 +22,8 @@ from .. import audit, tasks
 from ..admin_urls import mail_url
 from ..forms.mail import ComposeForm
 from ..mailing import queue
-from ..mailing.compose import Composer, batch_placeholders
+from ..mailing.compose import Composer
+from ..mailing.placeholders import batch_placeholders
 from ..models import EmailKind, MessageTemplate, OutboxMessage
 from ..permissions import user_can_email_links
 from .link_batches import BatchMixin

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..mailing.compose import BUILTIN_PLACEHOLDERS, as_placeholder
+from ..mailing.placeholders import BUILTIN_PLACEHOLDERS, as_placeholder
 from ..models import MessageTemplate
 from .choosers import PermissionCheckedChooserViewSet
 

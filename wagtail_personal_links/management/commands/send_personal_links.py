@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wagtail_personal_links.conf import personal_links_settings
 from wagtail_personal_links.mailing import queue
-from wagtail_personal_links.mailing.compose import MessageText, batch_placeholders
 from wagtail_personal_links.mailing.defaults import default_message
+from wagtail_personal_links.mailing.placeholders import MessageText, batch_placeholders
 from wagtail_personal_links.mailing.sending import send_mailing
 from wagtail_personal_links.models import EmailKind, LinkBatch, Mailing, MessageTemplate
 
