@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from ...recovery import STALLED_AFTER, fail_stalled_batches
+from ..arguments import positive_number
 
 
 class Command(BaseCommand):
@@ -31,10 +31,4 @@ class Command(BaseCommand):
 
 def positive_minutes(value: str) -> int:
     """Read ``--minutes``: a batch generating for no time at all is not stalled but working."""
-    try:
-        minutes = int(value)
-    except ValueError:
-        minutes = 0
-    if minutes < 1:
-        raise argparse.ArgumentTypeError("give a positive number of minutes")
-    return minutes
+    return positive_number(value, "give a positive number of minutes")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 from wagtail.models import Page, Site
 
 from wagtail_personal_links import exports, generation, recipients
+from wagtail_personal_links.management.arguments import positive_number
 from wagtail_personal_links.models import Contact, LinkBatch, Segment, rules
 
 
@@ -161,10 +161,4 @@ def answers_per_link(value: str) -> int | None:
     """Read ``--answers-per-link``: a positive number, or "unlimited" (None)."""
     if value.strip().lower() == "unlimited":
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError("give a positive number or 'unlimited'")
-    return number
+    return positive_number(value, "give a positive number or 'unlimited'")
