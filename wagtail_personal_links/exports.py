@@ -31,6 +31,7 @@ __all__ = [
     "STATUS_COLUMN",
     "csv_lines",
     "escape_cell",
+    "iso_utc",
     "link_rows",
     "link_status",
     "link_url",
@@ -194,8 +195,12 @@ def _links_with_own_expiry(batch: LinkBatch) -> QuerySet:
     return batch.links.exclude(expires_at=batch.expires_at)
 
 
-@lru_cache(maxsize=16)
-def _iso(moment: datetime.datetime | None) -> str:
+def iso_utc(moment: datetime.datetime | None) -> str:
+    """Return a time as the CSVs write it: ISO 8601 in UTC, to the second; empty for None."""
     if moment is None:
         return ""
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+#: The links of a batch mostly share its expiry: each is formatted once.
+_iso = lru_cache(maxsize=16)(iso_utc)

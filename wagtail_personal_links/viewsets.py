@@ -19,13 +19,9 @@ from .views.choosers import (
     PermissionCheckedChooserViewSet,
     SegmentChooserViewSet,
 )
-from .views.contacts import (
-    SEARCH_FIELDS,
-    ContactFilterSet,
-    ContactIndexView,
-    ContactInspectView,
-)
+from .views.contacts import ContactFilterSet, ContactIndexView, ContactInspectView
 from .views.mail_templates import MessageTemplateViewSet
+from .views.search import CONTACT_SEARCH_FIELDS
 from .views.segments import (
     SEGMENT_SEARCH_FIELDS,
     MemberCountColumn,
@@ -60,7 +56,7 @@ class ContactViewSet(SnippetViewSet):
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
         BooleanColumn("email_opt_out", label=_("Opted out"), sort_key="email_opt_out"),
     ]
-    search_fields = SEARCH_FIELDS
+    search_fields = CONTACT_SEARCH_FIELDS
     filterset_class = ContactFilterSet
     list_export = [
         "id",

@@ -22,8 +22,7 @@ from wagtail.snippets.views import chooser
 
 from ..models import Contact, Segment
 from ..models.segment_graph import ReferenceGraph
-from .contacts import SEARCH_FIELDS
-from .search import fields_containing
+from .search import CONTACT_SEARCH_FIELDS, fields_containing
 from .segments import SEGMENT_SEARCH_FIELDS
 
 __all__ = ["ContactChooserViewSet", "PermissionCheckedChooserViewSet", "SegmentChooserViewSet"]
@@ -86,7 +85,7 @@ class SearchForm(BaseFilterForm):
 class ContactSearchForm(SearchForm):
     """Search contacts by email, names and Custom ID, as their listing does."""
 
-    search_fields = SEARCH_FIELDS
+    search_fields = CONTACT_SEARCH_FIELDS
 
 
 class SegmentSearchForm(SearchForm):

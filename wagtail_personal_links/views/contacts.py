@@ -16,6 +16,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from ..cells import escape_cell
+from ..exports import iso_utc
 from ..models import Contact, Segment
 from ..models.contacts import format_attribute_value
 from ..rules.compiler import compile_rules
@@ -24,15 +25,12 @@ from .saved_filters import SaveAsSegmentButtonMixin, attribute_choices, attribut
 from .search import CONTACT_SEARCH_FIELDS, WordSearchMixin, fields_containing
 
 __all__ = [
-    "SEARCH_FIELDS",
     "ContactFilterSet",
     "ContactIndexView",
     "ContactInspectView",
     "contacts_matching",
 ]
 
-#: The contact fields that the listing and the chooser search in.
-SEARCH_FIELDS = CONTACT_SEARCH_FIELDS
 
 CSV = SpreadsheetExportMixin.FORMAT_CSV
 XLSX = SpreadsheetExportMixin.FORMAT_XLSX
@@ -40,7 +38,7 @@ XLSX = SpreadsheetExportMixin.FORMAT_XLSX
 
 def contacts_matching(query: str) -> Q:
     """Return a filter for contacts with each word of ``query`` in their email, names or id."""
-    return fields_containing(SEARCH_FIELDS, query)
+    return fields_containing(CONTACT_SEARCH_FIELDS, query)
 
 
 def attributes_as_json(attributes: dict[str, Any]) -> str:
@@ -104,8 +102,7 @@ class ContactIndexView(
         if export_format != CSV:
             return value
         if isinstance(value, datetime.datetime):
-            # As the link CSV writes times: ISO 8601 in UTC, to the second.
-            return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return iso_utc(value)  # as the link CSV writes times
         return escape_cell(value) if isinstance(value, str) else value
 
 
