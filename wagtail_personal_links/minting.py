@@ -58,8 +58,8 @@ def has_answered(page: Page, contact_id: int) -> bool:
 
 def answered_contacts(page: Page, contact_ids: Sequence[int]) -> set[int]:
     """Return which of ``contact_ids`` have answered ``page`` through a personal link of theirs."""
-    answers = PersonalLinkFormSubmission.objects.filter(
-        page=page, contact_id__in=contact_ids, multi_use=False
+    answers = PersonalLinkFormSubmission.objects.contacts_own().filter(
+        page=page, contact_id__in=contact_ids
     )
     return set(answers.values_list("contact_id", flat=True))
 

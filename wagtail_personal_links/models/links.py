@@ -108,10 +108,9 @@ def _contact_answers(page_id: int | None = None) -> models.QuerySet:
     """Select the outer link's contact's own answers to its page (or to ``page_id``)."""
     from .submissions import PersonalLinkFormSubmission  # it imports this module
 
-    return PersonalLinkFormSubmission.objects.filter(
+    return PersonalLinkFormSubmission.objects.contacts_own().filter(
         page_id=OuterRef("batch__page_id") if page_id is None else page_id,
         contact_id=OuterRef("contact_id"),
-        multi_use=False,  # answers through a shared link are not the contact's own
     )
 
 

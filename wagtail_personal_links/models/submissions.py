@@ -16,6 +16,7 @@ __all__ = [
     "ATTRIBUTE_COLUMN_PREFIX",
     "CONTACT_DATA_FIELDS",
     "PersonalLinkFormSubmission",
+    "PersonalLinkFormSubmissionQuerySet",
     "attribute_data_fields",
     "validate_attribute_columns",
 ]
@@ -55,6 +56,18 @@ def attribute_data_fields(value: str) -> list[tuple[str, str]]:
     return [(ATTRIBUTE_COLUMN_PREFIX + key, key) for key in keys if ATTRIBUTE_KEY_RE.match(key)]
 
 
+class PersonalLinkFormSubmissionQuerySet(models.QuerySet):
+    """Answers to survey pages, as the one-answer-per-contact rule reads them."""
+
+    def contacts_own(self) -> PersonalLinkFormSubmissionQuerySet:
+        """Select the answers that are their contact's own: not through a team link.
+
+        The database allows one of these per contact per page; answers through
+        a link that takes several are bounded by the link instead.
+        """
+        return self.filter(multi_use=False)
+
+
 class PersonalLinkFormSubmission(AbstractFormSubmission):
     """A survey answer, attributed to the contact whose link it came through.
 
@@ -86,6 +99,8 @@ class PersonalLinkFormSubmission(AbstractFormSubmission):
     contact_first_name = models.CharField(_("first name"), max_length=150, blank=True)
     contact_last_name = models.CharField(_("last name"), max_length=150, blank=True)
     contact_attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+
+    objects = PersonalLinkFormSubmissionQuerySet.as_manager()
 
     class Meta(AbstractFormSubmission.Meta):
         constraints = [
